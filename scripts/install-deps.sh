@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs every Debian package confsim needs to build, test, run and read its files.
+# Idempotent: apt-get skips what is already installed. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake pkg-config
+  # C++ libraries
+  libboost-dev libtbb-dev libhdf5-dev libyaml-cpp-dev catch2 libcli11-dev libfmt-dev
+  librandom123-dev
+  # tools to inspect output files
+  hdf5-tools netcdf-bin
+  # Python readers used by tests and the scripts (run with /usr/bin/python3)
+  python3 python3-h5py python3-xarray python3-h5netcdf python3-netcdf4 python3-pandas
+  python3-numpy python3-yaml
+)
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -o DPkg::Lock::Timeout=300 -qq
+"${sudo_cmd[@]}" apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 -qq "${missing[@]}"
+echo "install-deps: done"

@@ -1,0 +1,113 @@
+#pragma once
+// What the engine asks of a model, and what a recorder is given. A model owns the World's state;
+// the Simulation owns the order of phases; a Recorder only observes.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "confsim/sim/calendar.hpp"
+#include "confsim/sim/scenario.hpp"
+
+namespace confsim::sim {
+
+struct DimensionSpec {
+  std::string name;
+  std::string long_name;
+  std::size_t size = 0;
+  std::vector<std::string> labels;  // names along a categorical dimension (region, faction …); else indices
+};
+
+enum class StorageType { int8, int32, float32, float64 };
+
+struct VariableSpec {
+  std::string name;
+  std::string long_name;
+  std::string units;  // "1" for counts and fractions
+  std::vector<std::string> dims;  // series: after time; snapshots: after snapshot_time; statics: all
+  StorageType type = StorageType::float64;
+  std::vector<std::pair<int, std::string>> flags;  // CF flag_values / flag_meanings for categorical codes
+};
+
+// Categories of the events table; each column holds indices into its list.
+struct EventCategories {
+  std::vector<std::string> kinds, actors, targets, regions;
+};
+
+struct OutputSchema {
+  std::vector<DimensionSpec> dimensions;
+  std::vector<VariableSpec> series;
+  std::vector<VariableSpec> snapshots;
+  std::vector<VariableSpec> statics;
+  EventCategories events;
+};
+
+// Something that happened, as counts (e.g. "security forces arrested 4 citizens in region R").
+struct EventRecord {
+  std::int64_t tick = 0;
+  std::int32_t kind = 0, actor = 0, target = 0, region = 0;
+  std::int64_t killed = 0, wounded = 0, arrested = 0;
+};
+
+using VariableData = std::variant<std::vector<std::int8_t>, std::vector<std::int32_t>, std::vector<float>,
+                                  std::vector<double>>;
+
+// Parameters that scheduled events may change during a run, by path.
+class LiveParameters {
+ public:
+  explicit LiveParameters(const Scenario& scenario);
+  const double& at(const std::string& path) const;  // stable address for the whole run
+  double& at(const std::string& path);
+
+ private:
+  std::map<std::string, double> values_;
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  virtual OutputSchema output_schema() const = 0;
+  virtual std::size_t lattice_cells() const = 0;
+  // Places agents and draws their attributes; live holds the values events change.
+  virtual void initialise(const LiveParameters& live) = 0;
+  // Phase 2: strategic actors choose (nothing for models without factions).
+  virtual void decide_factions(std::int64_t tick) { (void)tick; }
+  // Phase 3: field agents act in parallel on a read-only view, writing only their own slots.
+  virtual void act_field_agents(std::int64_t tick) = 0;
+  // Phase 4: conflicting intentions settled in a fixed priority order, effects applied.
+  virtual void resolve(std::int64_t tick) = 0;
+  // Phase 1 helper: a scheduled event removes a share of a population's present members.
+  virtual void remove_share(const std::string& population, double share, std::int64_t tick) = 0;
+
+  // What the recorder reads. Series values in schema order, flattened along their extra dims.
+  virtual void observe(std::vector<double>& series) const = 0;
+  virtual void take_events(std::vector<EventRecord>& out) = 0;
+  virtual void snapshot(std::vector<VariableData>& out) const = 0;
+  virtual void statics(std::vector<VariableData>& out) const = 0;
+};
+
+struct RunInfo {
+  ScenarioPtr scenario;
+  std::uint64_t seed = 0;
+  bool seed_drawn = false;  // true when no seed was given and one was drawn
+  int threads = 1;
+  std::string version;
+  std::int64_t snapshot_every = 0;  // resolved: 0 = none
+  int compression = 4;
+};
+
+class Recorder {
+ public:
+  virtual ~Recorder() = default;
+  virtual void begin(const RunInfo& info, const OutputSchema& schema) = 0;
+  virtual void record_statics(const std::vector<VariableData>& data) = 0;
+  virtual void record_tick(std::int64_t tick, const std::vector<double>& series) = 0;
+  virtual void record_events(const std::vector<EventRecord>& events) = 0;
+  virtual void record_snapshot(std::int64_t tick, const std::vector<VariableData>& data) = 0;
+  // Called once after the last tick; a recorder that writes a file makes it final only here.
+  virtual void finish(const std::map<std::string, double>& phase_seconds) = 0;
+};
+
+}  // namespace confsim::sim

@@ -1,0 +1,627 @@
+// Strict loading of scenario YAML: every key known, every value typed and in range, every problem
+// reported with file:line:column (or the --set that caused it), the key path, what was expected
+// and what was found.
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "confsim/sim/scenario.hpp"
+
+namespace confsim::sim {
+namespace {
+
+const char* const kEventsKey = "events";
+
+std::string found_text(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: return "a map";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Null: return "nothing";
+    case YAML::NodeType::Undefined: return "nothing";
+    case YAML::NodeType::Scalar: {
+      std::string s = node.Scalar();
+      if (s.size() > 60) s = s.substr(0, 57) + "...";
+      return "'" + s + "'";
+    }
+  }
+  return "?";
+}
+
+std::vector<std::string> keys_of(const std::vector<ParamSpec>& params) {
+  std::vector<std::string> out;
+  for (const auto& p : params) out.push_back(p.key);
+  return out;
+}
+
+class Loader {
+ public:
+  Loader(std::string display_name, const std::vector<const ModelSchema*>& models)
+      : file_(std::move(display_name)), models_(models) {}
+
+  ScenarioPtr load(const std::string& text, const LoadOptions& options);
+
+ private:
+  ScenarioPtr build(const YAML::Node& root, const LoadOptions& options, const std::string& text);
+
+ private:
+  std::string file_;
+  const std::vector<const ModelSchema*>& models_;
+  std::map<std::string, std::string> override_of_path_;
+  std::vector<Diagnostic> problems_;
+
+  SourceLocation where(const YAML::Node& node, const std::string& path) const {
+    SourceLocation loc;
+    loc.file = file_;
+    for (const auto& [override_path, text] : override_of_path_)
+      if (override_path == path || override_path == path + ".value") {
+        loc.from_override = text;
+        return loc;
+      }
+    if (node.IsDefined() && !node.Mark().is_null()) {
+      loc.line = node.Mark().line + 1;
+      loc.column = node.Mark().column + 1;
+      return loc;
+    }
+    // A map that exists only because an override created it.
+    for (const auto& [override_path, text] : override_of_path_)
+      if (override_path.rfind(path + ".", 0) == 0 || path.rfind(override_path + ".", 0) == 0) {
+        loc.from_override = text;
+        return loc;
+      }
+    return loc;
+  }
+  void problem(const YAML::Node& node, const std::string& path, std::string message) {
+    problems_.push_back({where(node, path), path, std::move(message)});
+  }
+
+  void apply_override(YAML::Node& root, const std::string& assignment);
+  std::optional<Value> read_scalar(const YAML::Node& node, const ParamSpec& spec, const std::string& path);
+  bool read_provenance(const YAML::Node& wrapper, const std::string& path, Provenance& out);
+  std::optional<Parameter> read_param(const YAML::Node& node, const ParamSpec& spec, const std::string& path);
+  void read_section(const YAML::Node& root, const SectionSpec& section, const ModelSchema* model,
+                    const std::vector<const SectionSpec*>& all_sections, std::vector<Parameter>& out);
+  void reject_unknown_keys(const YAML::Node& map, const std::string& prefix, const std::vector<std::string>& known,
+                           const std::vector<const SectionSpec*>& all_sections);
+  std::vector<ScheduledEvent> read_events(const YAML::Node& list, const ModelSchema* model, Date start,
+                                          const std::vector<Parameter>& params);
+  std::optional<std::int64_t> read_tick(const YAML::Node& node, const std::string& path, Date start);
+};
+
+void Loader::apply_override(YAML::Node& root, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  SourceLocation loc;
+  loc.from_override = assignment;
+  if (eq == std::string::npos || eq == 0) {
+    problems_.push_back({loc, "", "expected path=value (e.g. government.legitimacy=0.7), found '" + assignment + "'"});
+    return;
+  }
+  const std::string path = assignment.substr(0, eq);
+  const std::string value_text = assignment.substr(eq + 1);
+  YAML::Node value;
+  try {
+    value = YAML::Load(value_text);
+  } catch (const YAML::Exception& e) {
+    problems_.push_back({loc, path, "the value is not valid YAML: " + e.msg});
+    return;
+  }
+  std::vector<std::string> parts;
+  std::stringstream ss(path);
+  for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
+  for (const auto& part : parts)
+    if (part.empty()) {
+      problems_.push_back({loc, path, "expected a dotted key path such as citizens.density"});
+      return;
+    }
+  override_of_path_[path] = assignment;
+  YAML::Node node = root;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (!node[parts[i]] || !node[parts[i]].IsMap()) node[parts[i]] = YAML::Node(YAML::NodeType::Map);
+    node = node[parts[i]];
+  }
+  YAML::Node leaf = node[parts.back()];
+  if (leaf.IsMap() && leaf["value"])
+    leaf["value"] = value;  // keeps the parameter's provenance beside the new value
+  else
+    node[parts.back()] = value;
+}
+
+std::optional<Value> Loader::read_scalar(const YAML::Node& node, const ParamSpec& spec, const std::string& path) {
+  const auto fail = [&](const std::string& extra = "") {
+    problem(node, path, "expected " + describe_type(spec) + ", found " + found_text(node) + extra);
+    return std::optional<Value>();
+  };
+  if (!node.IsScalar()) return fail();
+  const std::string& s = node.Scalar();
+  const auto in_range = [&](double x) {
+    if (std::isnan(x)) return false;
+    if (x < spec.min || (spec.min_exclusive && x == spec.min)) return false;
+    if (x > spec.max || (spec.max_exclusive && x == spec.max)) return false;
+    return true;
+  };
+  switch (spec.type) {
+    case ValueType::real: {
+      double x = 0;
+      if (!YAML::convert<double>::decode(node, x) || !std::isfinite(x)) return fail();
+      if (!in_range(x)) return fail();
+      return Value(x);
+    }
+    case ValueType::integer_or_keyword:
+      if (s == spec.keyword) return Value(std::int64_t{kKeywordValue});
+      [[fallthrough]];
+    case ValueType::integer: {
+      long long i = 0;
+      if (!YAML::convert<long long>::decode(node, i)) return fail();
+      if (!in_range(static_cast<double>(i))) return fail();
+      return Value(static_cast<std::int64_t>(i));
+    }
+    case ValueType::boolean:
+      if (s == "true") return Value(true);
+      if (s == "false") return Value(false);
+      return fail();
+    case ValueType::choice:
+      for (const auto& c : spec.choices)
+        if (s == c) return Value(s);
+      {
+        const std::string guess = closest_match(s, spec.choices);
+        return fail(guess.empty() ? "" : "; did you mean '" + guess + "'?");
+      }
+    case ValueType::date:
+      if (!Date::parse_iso(s)) return fail();
+      return Value(s);
+    case ValueType::text: return Value(s);
+  }
+  return fail();
+}
+
+bool Loader::read_provenance(const YAML::Node& wrapper, const std::string& path, Provenance& out) {
+  const YAML::Node source = wrapper["source"];
+  const YAML::Node assumption = wrapper["assumption"];
+  if (source && assumption) {
+    problem(assumption, path + ".assumption", "give either source or assumption, not both");
+    return false;
+  }
+  if (source) {
+    if (!source.IsMap() || !source["document"] || !source["quote"] || !source["document"].IsScalar() ||
+        !source["quote"].IsScalar()) {
+      problem(source, path + ".source", "expected a map {document: ..., quote: ...}, found " + found_text(source));
+      return false;
+    }
+    for (const auto& kv : source) {
+      const auto key = kv.first.as<std::string>();
+      if (key != "document" && key != "quote") {
+        const std::string guess = closest_match(key, {"document", "quote"});
+        problem(kv.first, path + ".source." + key,
+                "unknown key '" + key + "' in a source (expected document and quote)" +
+                    (guess.empty() ? "" : "; did you mean '" + guess + "'?"));
+        return false;
+      }
+    }
+    out.kind = Provenance::Kind::source;
+    out.document = source["document"].Scalar();
+    out.quote = source["quote"].Scalar();
+    return true;
+  }
+  if (assumption) {
+    if (!assumption.IsScalar() || assumption.Scalar().empty()) {
+      problem(assumption, path + ".assumption", "expected text saying why, found " + found_text(assumption));
+      return false;
+    }
+    out.kind = Provenance::Kind::assumption;
+    out.reason = assumption.Scalar();
+    return true;
+  }
+  return false;
+}
+
+std::optional<Parameter> Loader::read_param(const YAML::Node& node, const ParamSpec& spec, const std::string& path) {
+  Parameter param;
+  param.path = path;
+  param.spec = &spec;
+  param.where = where(node, path);
+  YAML::Node value_node = node;
+  if (node.IsMap()) {
+    // The annotated form: {value: …, source: {…}} or {value: …, assumption: "…"}.
+    for (const auto& kv : node) {
+      const auto key = kv.first.as<std::string>();
+      if (key != "value" && key != "source" && key != "assumption") {
+        const std::string guess = closest_match(key, {"value", "source", "assumption"});
+        problem(kv.first, path + "." + key,
+                "unknown key '" + key + "' in an annotated parameter (expected value with source or assumption)" +
+                    (guess.empty() ? "" : "; did you mean '" + guess + "'?"));
+        return std::nullopt;
+      }
+    }
+    if (!node["value"]) {
+      problem(node, path, "an annotated parameter needs 'value' (expected " + describe_type(spec) + ")");
+      return std::nullopt;
+    }
+    if (!read_provenance(node, path, param.provenance)) {
+      if (!node["source"] && !node["assumption"])
+        problem(node, path, "an annotated parameter needs 'source' {document, quote} or 'assumption' (why)");
+      return std::nullopt;
+    }
+    value_node = node["value"];
+  } else {
+    param.provenance.kind = Provenance::Kind::unannotated;
+  }
+  const auto value = read_scalar(value_node, spec, path);
+  if (!value) return std::nullopt;
+  param.value = *value;
+  if (override_of_path_.count(path) || override_of_path_.count(path + ".value")) {
+    param.provenance.kind = Provenance::Kind::override_;
+    param.provenance.reason = override_of_path_.count(path) ? override_of_path_[path] : override_of_path_[path + ".value"];
+  }
+  return param;
+}
+
+void Loader::reject_unknown_keys(const YAML::Node& map, const std::string& prefix,
+                                 const std::vector<std::string>& known,
+                                 const std::vector<const SectionSpec*>& all_sections) {
+  std::map<std::string, int> first_line_of;
+  for (const auto& kv : map) {
+    const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
+    const std::string key_path = prefix.empty() ? key : prefix + "." + key;
+    if (const auto seen = first_line_of.find(key); seen != first_line_of.end()) {
+      problem(kv.first, key_path, "duplicate key '" + key + "' (first given on line " + std::to_string(seen->second) + ")");
+      continue;
+    }
+    first_line_of[key] = kv.first.Mark().line + 1;
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    const std::string path = prefix.empty() ? key : prefix + "." + key;
+    std::string message = "unknown key '" + key + "'" + (prefix.empty() ? "" : " in '" + prefix + "'");
+    const std::string guess = closest_match(key, known);
+    std::string elsewhere;
+    for (const SectionSpec* s : all_sections)
+      if (s->key != prefix)
+        for (const auto& p : s->params)
+          if (p.key == key) elsewhere = s->key + "." + key;
+    if (!guess.empty())
+      message += "; did you mean '" + guess + "'?";
+    else if (!elsewhere.empty())
+      message += "; it belongs under '" + elsewhere.substr(0, elsewhere.find('.')) + "' (" + elsewhere + ")";
+    else
+      message += "; expected one of: " + [&] {
+        std::string list;
+        for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+        return list;
+      }();
+    problem(kv.first, path, message);
+  }
+}
+
+void Loader::read_section(const YAML::Node& root, const SectionSpec& section, const ModelSchema* model,
+                          const std::vector<const SectionSpec*>& all_sections, std::vector<Parameter>& out) {
+  const YAML::Node node = root[section.key];
+  if (node && !node.IsMap() && !node.IsNull()) {
+    problem(node, section.key, "expected a map of " + section.description + ", found " + found_text(node));
+    return;
+  }
+  const Preset* preset = nullptr;
+  if (model && root["preset"] && root["preset"].IsScalar())
+    for (const auto& p : model->presets)
+      if (p.name == root["preset"].Scalar()) preset = &p;
+  for (const auto& spec : section.params) {
+    const std::string path = section.key + "." + spec.key;
+    const YAML::Node value = (node && node.IsMap()) ? node[spec.key] : YAML::Node();
+    if (value) {
+      if (auto param = read_param(value, spec, path)) out.push_back(std::move(*param));
+      continue;
+    }
+    Parameter param;
+    param.path = path;
+    param.spec = &spec;
+    param.where.file = file_;
+    if (preset && preset->values.count(path)) {
+      param.value = preset->values.at(path);
+      param.provenance.kind = Provenance::Kind::preset;
+      param.provenance.reason = preset->name;
+    } else if (spec.default_value) {
+      param.value = *spec.default_value;
+      param.provenance.kind = Provenance::Kind::builtin_default;
+      param.provenance.reason = spec.default_reason;
+    } else {
+      problem(node ? node : root, path,
+              "missing required key '" + spec.key + "' (expected " + describe_type(spec) + ": " + spec.description + ")");
+      continue;
+    }
+    out.push_back(std::move(param));
+  }
+  if (node && node.IsMap()) reject_unknown_keys(node, section.key, keys_of(section.params), all_sections);
+}
+
+std::optional<std::int64_t> Loader::read_tick(const YAML::Node& node, const std::string& path, Date start) {
+  if (node.IsScalar()) {
+    if (auto date = Date::parse_iso(node.Scalar())) {
+      const std::int64_t tick = date->days_since_epoch() - start.days_since_epoch();
+      if (tick < 1) {
+        problem(node, path, "expected a date after the start date " + start.iso() + ", found '" + node.Scalar() + "'");
+        return std::nullopt;
+      }
+      return tick;
+    }
+    long long tick = 0;
+    if (YAML::convert<long long>::decode(node, tick) && tick >= 1) return tick;
+  }
+  problem(node, path, "expected a tick (a whole number ≥ 1) or a date YYYY-MM-DD, found " + found_text(node));
+  return std::nullopt;
+}
+
+std::vector<ScheduledEvent> Loader::read_events(const YAML::Node& list, const ModelSchema* model, Date start,
+                                                const std::vector<Parameter>& params) {
+  std::vector<ScheduledEvent> events;
+  if (!list || list.IsNull()) return events;
+  if (!list.IsSequence()) {
+    problem(list, kEventsKey, "expected a list of events, found " + found_text(list));
+    return events;
+  }
+  static const std::vector<std::string> event_keys = {"name", "at", "set", "ramp", "remove_share", "repeat",
+                                                      "source", "assumption"};
+  const auto schedulable = [&](const std::string& path) -> const Parameter* {
+    for (const auto& p : params)
+      if (p.path == path && p.spec->schedulable) return &p;
+    return nullptr;
+  };
+  std::vector<std::string> schedulable_paths;
+  for (const auto& p : params)
+    if (p.spec->schedulable) schedulable_paths.push_back(p.path);
+  const auto schedulable_list = [&] {
+    std::string s;
+    for (const auto& p : schedulable_paths) s += (s.empty() ? "" : ", ") + p;
+    return s.empty() ? std::string("none in this model") : s;
+  };
+  const auto check_target = [&](const YAML::Node& key_node, const std::string& target, const std::string& at) {
+    if (schedulable(target)) return true;
+    const std::string guess = closest_match(target, schedulable_paths);
+    problem(key_node, at,
+            "'" + target + "' is not a parameter events may change" +
+                (guess.empty() ? "" : "; did you mean '" + guess + "'?") + " (expected one of: " + schedulable_list() + ")");
+    return false;
+  };
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node e = list[i];
+    const std::string path = std::string(kEventsKey) + "[" + std::to_string(i) + "]";
+    if (!e.IsMap()) {
+      problem(e, path, "expected an event map with name, at and one of set | ramp | remove_share, found " + found_text(e));
+      continue;
+    }
+    reject_unknown_keys(e, path, event_keys, {});
+    ScheduledEvent ev;
+    ev.where = where(e, path);
+    bool ok = true;
+    if (!e["name"] || !e["name"].IsScalar() || e["name"].Scalar().empty()) {
+      problem(e["name"] ? e["name"] : e, path + ".name", "expected a short name for the event, found " + found_text(e["name"]));
+      ok = false;
+    } else {
+      ev.name = e["name"].Scalar();
+    }
+    if (!e["at"]) {
+      problem(e, path + ".at", "missing required key 'at' (expected a tick or a date)");
+      ok = false;
+    } else if (auto tick = read_tick(e["at"], path + ".at", start)) {
+      ev.at_tick = *tick;
+    } else {
+      ok = false;
+    }
+    const int actions = (e["set"] ? 1 : 0) + (e["ramp"] ? 1 : 0) + (e["remove_share"] ? 1 : 0);
+    if (actions != 1) {
+      problem(e, path, "expected exactly one of set, ramp or remove_share, found " + std::to_string(actions));
+      continue;
+    }
+    if (const YAML::Node set = e["set"]) {
+      ev.action = ScheduledEvent::Action::set;
+      if (!set.IsMap() || set.size() != 1) {
+        problem(set, path + ".set", "expected one {parameter.path: value}, found " + found_text(set));
+        continue;
+      }
+      const auto kv = *set.begin();
+      ev.target = kv.first.as<std::string>();
+      if (!check_target(kv.first, ev.target, path + ".set")) continue;
+      const auto value = read_scalar(kv.second, *schedulable(ev.target)->spec, path + ".set." + ev.target);
+      if (!value) continue;
+      ev.value = std::get<double>(*value);
+    } else if (const YAML::Node ramp = e["ramp"]) {
+      ev.action = ScheduledEvent::Action::ramp;
+      if (!ramp.IsMap()) {
+        problem(ramp, path + ".ramp", "expected {path: ..., to: value, over: ticks}, found " + found_text(ramp));
+        continue;
+      }
+      reject_unknown_keys(ramp, path + ".ramp", {"path", "to", "over"}, {});
+      if (!ramp["path"] || !ramp["to"] || !ramp["over"]) {
+        problem(ramp, path + ".ramp", "expected all of path, to and over");
+        continue;
+      }
+      ev.target = ramp["path"].as<std::string>();
+      if (!check_target(ramp["path"], ev.target, path + ".ramp.path")) continue;
+      const auto value = read_scalar(ramp["to"], *schedulable(ev.target)->spec, path + ".ramp.to");
+      ParamSpec over_spec{.key = "over", .type = ValueType::integer, .min = 1, .max = 10'000'000};
+      const auto over = read_scalar(ramp["over"], over_spec, path + ".ramp.over");
+      if (!value || !over) continue;
+      ev.value = std::get<double>(*value);
+      ev.duration = std::get<std::int64_t>(*over);
+    } else if (const YAML::Node removal = e["remove_share"]) {
+      ev.action = ScheduledEvent::Action::remove_share;
+      if (!removal.IsMap()) {
+        problem(removal, path + ".remove_share", "expected {population: ..., share: s}, found " + found_text(removal));
+        continue;
+      }
+      reject_unknown_keys(removal, path + ".remove_share", {"population", "share"}, {});
+      std::vector<std::string> populations = model ? model->removable_populations : std::vector<std::string>{};
+      ParamSpec population_spec{.key = "population", .type = ValueType::choice, .choices = populations};
+      ParamSpec share_spec{.key = "share", .type = ValueType::real, .min = 0, .max = 1, .min_exclusive = true};
+      if (!removal["population"] || !removal["share"]) {
+        problem(removal, path + ".remove_share", "expected both population and share");
+        continue;
+      }
+      const auto population = read_scalar(removal["population"], population_spec, path + ".remove_share.population");
+      const auto share = read_scalar(removal["share"], share_spec, path + ".remove_share.share");
+      if (!population || !share) continue;
+      ev.target = std::get<std::string>(*population);
+      ev.value = std::get<double>(*share);
+    }
+    if (const YAML::Node repeat = e["repeat"]) {
+      if (!repeat.IsMap()) {
+        problem(repeat, path + ".repeat", "expected {every: N, times: M}, found " + found_text(repeat));
+        continue;
+      }
+      reject_unknown_keys(repeat, path + ".repeat", {"every", "times"}, {});
+      ParamSpec every_spec{.key = "every", .type = ValueType::integer, .min = 1, .max = 10'000'000};
+      ParamSpec times_spec{.key = "times", .type = ValueType::integer, .min = 1, .max = 1'000'000};
+      const auto every = repeat["every"] ? read_scalar(repeat["every"], every_spec, path + ".repeat.every") : std::nullopt;
+      const auto times = repeat["times"] ? read_scalar(repeat["times"], times_spec, path + ".repeat.times") : std::nullopt;
+      if (!every || !times) {
+        if (!repeat["every"] || !repeat["times"]) problem(repeat, path + ".repeat", "expected both every and times");
+        continue;
+      }
+      ev.every = std::get<std::int64_t>(*every);
+      ev.times = std::get<std::int64_t>(*times);
+    }
+    if (e["source"] || e["assumption"]) read_provenance(e, path, ev.provenance);
+    if (ok) events.push_back(std::move(ev));
+  }
+  return events;
+}
+
+ScenarioPtr Loader::load(const std::string& text, const LoadOptions& options) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    SourceLocation loc{file_, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, ""};
+    throw InputError({{loc, "", "this is not valid YAML: " + e.msg}});
+  }
+  if (!root.IsMap()) {
+    SourceLocation loc{file_, 0, 0, ""};
+    throw InputError({{loc, "",
+                       "expected a scenario: a YAML map with keys confsim, name, model, calendar …, found " +
+                           (root.IsNull() ? std::string("an empty document") : found_text(root))}});
+  }
+  for (const auto& assignment : options.overrides) apply_override(root, assignment);
+  if (options.ticks) apply_override(root, "calendar.ticks=" + std::to_string(*options.ticks));
+  if (!problems_.empty()) throw InputError(problems_);
+  const YAML::Node& croot = root;  // const from here on: reading must never insert keys
+  return build(croot, options, text);
+}
+
+ScenarioPtr Loader::build(const YAML::Node& root, const LoadOptions& options, const std::string& text) {
+  // The model decides which sections exist, so it is read first.
+  ParamSpec model_spec = top_level_params()[3];
+  for (const ModelSchema* m : models_) model_spec.choices.push_back(m->name);
+  const ModelSchema* model = nullptr;
+  if (!root["model"]) {
+    problem(root, "model", "missing required key 'model' (expected " + describe_type(model_spec) + ")");
+  } else if (auto value = read_scalar(root["model"], model_spec, "model")) {
+    for (const ModelSchema* m : models_)
+      if (m->name == std::get<std::string>(*value)) model = m;
+  }
+
+  std::vector<const SectionSpec*> sections;
+  for (const auto& s : common_sections()) sections.push_back(&s);
+  if (model)
+    for (const auto& s : model->sections) sections.push_back(&s);
+
+  std::vector<std::string> known_top = keys_of(top_level_params());
+  for (const SectionSpec* s : sections) known_top.push_back(s->key);
+  known_top.push_back(kEventsKey);
+  if (model) reject_unknown_keys(root, "", known_top, sections);
+
+  Scenario::Contents c;
+  c.file = file_;
+  c.text = text;
+  for (const auto& assignment : options.overrides) {
+    const auto eq = assignment.find('=');
+    c.overrides.push_back({assignment.substr(0, eq), assignment.substr(eq + 1)});
+  }
+  if (options.ticks) c.overrides.push_back({"calendar.ticks", std::to_string(*options.ticks)});
+
+  for (const ParamSpec& spec : top_level_params()) {
+    if (spec.key == "model") continue;
+    ParamSpec effective = spec;
+    if (spec.key == "preset" && model)
+      for (const auto& p : model->presets) effective.choices.push_back(p.name);
+    const YAML::Node node = root[spec.key];
+    if (!node) {
+      if (!spec.default_value && !spec.optional)
+        problem(root, spec.key, "missing required key '" + spec.key + "' (expected " + describe_type(spec) + ")");
+      continue;
+    }
+    if (spec.key == "preset" && !model) continue;
+    const auto value = read_scalar(node, effective, spec.key);
+    if (!value) continue;
+    if (spec.key == "name") c.name = std::get<std::string>(*value);
+    if (spec.key == "description") c.description = std::get<std::string>(*value);
+    if (spec.key == "preset") c.preset = std::get<std::string>(*value);
+    if (spec.key == "seed") c.seed = static_cast<std::uint64_t>(std::get<std::int64_t>(*value));
+  }
+  if (!model) throw InputError(problems_);
+  c.model = model->name;
+
+  for (const SectionSpec* s : sections) read_section(root, *s, model, sections, c.parameters);
+  for (const auto& p : c.parameters) {
+    if (p.path == "calendar.start_date") c.start_date = *Date::parse_iso(std::get<std::string>(p.value));
+    if (p.path == "calendar.ticks") c.ticks = std::get<std::int64_t>(p.value);
+  }
+  c.events = read_events(root[kEventsKey], model, c.start_date, c.parameters);
+  if (!problems_.empty()) throw InputError(problems_);
+
+  auto scenario = std::make_shared<const Scenario>(std::move(c));
+  if (model->cross_check) {
+    auto more = model->cross_check(*scenario);
+    if (!more.empty()) throw InputError(std::move(more));
+  }
+  return scenario;
+}
+
+}  // namespace
+
+std::string Provenance::describe() const {
+  switch (kind) {
+    case Kind::source: return "source: " + document + ": \"" + quote + "\"";
+    case Kind::assumption: return "assumption: " + reason;
+    case Kind::unannotated: return "set in the file without source or assumption";
+    case Kind::preset: return "preset " + reason;
+    case Kind::builtin_default: return "default" + (reason.empty() ? std::string() : ": " + reason);
+    case Kind::override_: return "override --set " + reason;
+  }
+  return "?";
+}
+
+std::vector<std::int64_t> ScheduledEvent::occurrences() const {
+  std::vector<std::int64_t> ticks;
+  for (std::int64_t k = 0; k < (every > 0 ? times : 1); ++k) ticks.push_back(at_tick + k * every);
+  return ticks;
+}
+
+Scenario::Scenario(Contents contents) : c_(std::move(contents)) {
+  for (std::size_t i = 0; i < c_.parameters.size(); ++i) index_[c_.parameters[i].path] = i;
+}
+
+const Parameter& Scenario::parameter(const std::string& path) const {
+  const auto it = index_.find(path);
+  if (it == index_.end()) throw std::out_of_range("no scenario parameter '" + path + "'");
+  return c_.parameters[it->second];
+}
+double Scenario::real(const std::string& path) const { return std::get<double>(parameter(path).value); }
+std::int64_t Scenario::integer(const std::string& path) const { return std::get<std::int64_t>(parameter(path).value); }
+bool Scenario::flag(const std::string& path) const { return std::get<bool>(parameter(path).value); }
+const std::string& Scenario::word(const std::string& path) const { return std::get<std::string>(parameter(path).value); }
+
+ScenarioPtr load_scenario_text(const std::string& text, const std::string& display_name,
+                               const std::vector<const ModelSchema*>& models, const LoadOptions& options) {
+  return Loader(display_name, models).load(text, options);
+}
+
+ScenarioPtr load_scenario_file(const std::string& path, const std::vector<const ModelSchema*>& models,
+                               const LoadOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  SourceLocation loc{path, 0, 0, ""};
+  if (!in) throw InputError({{loc, "", "cannot open the scenario file (does it exist and is it readable?)"}});
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw InputError({{loc, "", "cannot read the scenario file (is it a directory?)"}});
+  return load_scenario_text(text.str(), path, models, options);
+}
+
+}  // namespace confsim::sim

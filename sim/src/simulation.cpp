@@ -1,0 +1,127 @@
+#include "confsim/sim/simulation.hpp"
+
+#include <chrono>
+#include <stdexcept>
+
+namespace confsim::sim {
+
+LiveParameters::LiveParameters(const Scenario& scenario) {
+  for (const auto& p : scenario.parameters())
+    if (p.spec->schedulable) values_[p.path] = std::get<double>(p.value);
+}
+
+const double& LiveParameters::at(const std::string& path) const {
+  const auto it = values_.find(path);
+  if (it == values_.end()) throw std::out_of_range("'" + path + "' is not a parameter events may change");
+  return it->second;
+}
+
+double& LiveParameters::at(const std::string& path) {
+  return const_cast<double&>(static_cast<const LiveParameters&>(*this).at(path));
+}
+
+std::int64_t resolve_snapshot_every(const Scenario& scenario, std::size_t lattice_cells) {
+  const std::int64_t every = scenario.integer("output.snapshot_every");
+  if (every != kKeywordValue) return every;
+  constexpr std::size_t kAutoSnapshotCellLimit = 1'000'000;
+  return lattice_cells <= kAutoSnapshotCellLimit ? 50 : 0;
+}
+
+namespace {
+
+// A ramp in progress: it moves a parameter from its value when the ramp began to its target.
+struct ActiveRamp {
+  double* slot;
+  double start_value;
+  double end_value;
+  std::int64_t first_tick;
+  std::int64_t steps;
+};
+
+class PhaseClock {
+ public:
+  explicit PhaseClock(PhaseTimes& times) : times_(times) {}
+  template <class Work>
+  void time(const char* phase, Work&& work) {
+    const auto t0 = std::chrono::steady_clock::now();
+    work();
+    times_.seconds[phase] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+
+ private:
+  PhaseTimes& times_;
+};
+
+}  // namespace
+
+PhaseTimes run_simulation(const RunInfo& info, Model& model, Recorder& recorder, const ProgressCallback& progress) {
+  const Scenario& scenario = *info.scenario;
+  PhaseTimes times;
+  PhaseClock clock(times);
+  LiveParameters live(scenario);
+  std::vector<double> series;
+  std::vector<EventRecord> events;
+  std::vector<VariableData> snapshot;
+  std::vector<ActiveRamp> ramps;
+
+  // Occurrences of scheduled events, by tick, in file order within a tick.
+  std::multimap<std::int64_t, const ScheduledEvent*> due;
+  for (const auto& ev : scenario.events())
+    for (std::int64_t t : ev.occurrences())
+      if (t <= scenario.ticks()) due.emplace(t, &ev);
+
+  const auto record = [&](std::int64_t tick) {
+    model.observe(series);
+    recorder.record_tick(tick, series);
+    events.clear();
+    model.take_events(events);
+    if (!events.empty()) recorder.record_events(events);
+    if (info.snapshot_every > 0 && tick % info.snapshot_every == 0) {
+      model.snapshot(snapshot);
+      recorder.record_snapshot(tick, snapshot);
+    }
+  };
+
+  clock.time("initialise", [&] { model.initialise(live); });
+  recorder.begin(info, model.output_schema());
+  clock.time("record", [&] {
+    std::vector<VariableData> statics;
+    model.statics(statics);
+    recorder.record_statics(statics);
+    record(0);
+  });
+
+  for (std::int64_t tick = 1; tick <= scenario.ticks(); ++tick) {
+    clock.time("scheduled_events", [&] {
+      const auto [first, last] = due.equal_range(tick);
+      for (auto it = first; it != last; ++it) {
+        const ScheduledEvent& ev = *it->second;
+        switch (ev.action) {
+          case ScheduledEvent::Action::set: live.at(ev.target) = ev.value; break;
+          case ScheduledEvent::Action::ramp: {
+            double& slot = live.at(ev.target);
+            ramps.push_back({&slot, slot, ev.value, tick, ev.duration});
+            break;
+          }
+          case ScheduledEvent::Action::remove_share: model.remove_share(ev.target, ev.value, tick); break;
+        }
+      }
+      for (auto& ramp : ramps) {
+        const std::int64_t step = tick - ramp.first_tick + 1;
+        if (step >= 1 && step <= ramp.steps)
+          *ramp.slot = ramp.start_value +
+                       (ramp.end_value - ramp.start_value) * static_cast<double>(step) / static_cast<double>(ramp.steps);
+      }
+      std::erase_if(ramps, [&](const ActiveRamp& r) { return tick - r.first_tick + 1 >= r.steps; });
+    });
+    clock.time("factions_decide", [&] { model.decide_factions(tick); });
+    clock.time("field_agents_act", [&] { model.act_field_agents(tick); });
+    clock.time("resolve", [&] { model.resolve(tick); });
+    clock.time("record", [&] { record(tick); });
+    if (progress) progress(tick, scenario.ticks());
+  }
+  recorder.finish(times.seconds);
+  return times;
+}
+
+}  // namespace confsim::sim
