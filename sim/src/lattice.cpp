@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <stdexcept>
+#include <string>
 
 namespace confsim::sim {
 
@@ -12,6 +14,12 @@ std::string_view to_string(WindowShape shape) {
     case WindowShape::moore: return "moore";
   }
   return "?";
+}
+
+WindowShape window_shape_from(std::string_view name) {
+  for (WindowShape shape : {WindowShape::euclidean, WindowShape::von_neumann, WindowShape::moore})
+    if (to_string(shape) == name) return shape;
+  throw std::invalid_argument("not a window shape: " + std::string(name));
 }
 
 namespace {

@@ -305,9 +305,8 @@ void Loader::read_section(const YAML::Node& root, const SectionSpec& section, co
       if (p.name == root["preset"].Scalar()) preset = &p;
   for (const auto& spec : section.params) {
     const std::string path = section.key + "." + spec.key;
-    const YAML::Node value = (node && node.IsMap()) ? node[spec.key] : YAML::Node();
-    if (value) {
-      if (auto param = read_param(value, spec, path)) out.push_back(std::move(*param));
+    if (node && node.IsMap() && node[spec.key]) {
+      if (auto param = read_param(node[spec.key], spec, path)) out.push_back(std::move(*param));
       continue;
     }
     Parameter param;

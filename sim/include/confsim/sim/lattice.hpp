@@ -15,6 +15,8 @@ enum class WindowShape : std::uint8_t {
 };
 
 std::string_view to_string(WindowShape shape);
+// The inverse of to_string; throws std::invalid_argument for a name that is not a shape.
+WindowShape window_shape_from(std::string_view name);
 
 struct Offset {
   int dx;

@@ -1,0 +1,19 @@
+#include "confsim/agents/registry.hpp"
+
+#include <stdexcept>
+
+#include "confsim/agents/epstein.hpp"
+
+namespace confsim::agents {
+
+const std::vector<const sim::ModelSchema*>& model_schemas() {
+  static const std::vector<const sim::ModelSchema*> schemas = {&epstein::schema()};
+  return schemas;
+}
+
+std::unique_ptr<sim::Model> make_model(const sim::Scenario& scenario, std::uint64_t seed) {
+  if (scenario.model() == epstein::schema().name) return epstein::make_model(scenario, seed);
+  throw std::invalid_argument("no model named '" + scenario.model() + "'");
+}
+
+}  // namespace confsim::agents

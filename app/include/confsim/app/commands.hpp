@@ -1,0 +1,50 @@
+#pragma once
+// The confsim command's subcommands as functions, so tests drive exactly what users run.
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "confsim/sim/scenario.hpp"
+
+namespace confsim::app {
+
+std::string version();
+
+// Exit codes shared by every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;       // the run itself failed (I/O, disk full …)
+inline constexpr int kExitInvalidInput = 2;  // the scenario, an override or an argument is wrong
+
+struct RunRequest {
+  std::string scenario_path;
+  std::string output_path;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;  // 0: all cores
+  std::optional<std::int64_t> ticks;
+  std::vector<std::string> overrides;
+  bool progress = false;
+};
+
+struct RunResult {
+  std::uint64_t seed = 0;
+  bool seed_drawn = false;
+  double seconds = 0;
+};
+
+// Loads (throws sim::InputError), runs and writes the file atomically (throws std::runtime_error).
+RunResult run_scenario(const RunRequest& request);
+// Re-runs what a run file records (scenario text, overrides, seed) into a new file.
+RunResult rerun_file(const std::string& run_file, const std::string& output_path, int threads, bool progress);
+
+sim::ScenarioPtr load(const std::string& path, const std::vector<std::string>& overrides = {},
+                      std::optional<std::int64_t> ticks = std::nullopt);
+void print_explanation(const sim::Scenario& scenario, std::ostream& out);
+void print_run_file_info(const std::string& path, std::ostream& out, bool brief);
+std::string scenario_reference();
+
+// The command line; returns the process exit code.
+int main(int argc, char** argv);
+
+}  // namespace confsim::app

@@ -1,0 +1,118 @@
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "confsim/app/commands.hpp"
+#include "confsim/sim/diagnostics.hpp"
+
+namespace confsim::app {
+namespace {
+
+void print_input_error(const sim::InputError& error) {
+  for (const auto& d : error.diagnostics()) std::cerr << d.describe() << "\n";
+  const auto n = error.diagnostics().size();
+  if (n > 1) std::cerr << n << " problems found\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"confsim " + version() +
+               " — agent-based conflict simulation.\n"
+               "Runs a scenario YAML file and writes its trajectories to an HDF5 (netCDF-4) file that "
+               "xarray, R, Julia, MATLAB and ncdump read directly.\n"
+               "Exit codes: 0 success, 1 the run failed, 2 invalid input (scenario, override or argument)."};
+  cli.set_version_flag("--version", version());
+  cli.require_subcommand(1);
+
+  RunRequest run;
+  auto* run_cmd = cli.add_subcommand("run", "Run a scenario and write its trajectories to an HDF5 file.");
+  run_cmd->add_option("scenario", run.scenario_path, "Scenario YAML file")->required();
+  run_cmd->add_option("-o,--output", run.output_path, "Output HDF5 file (written atomically)")->required();
+  run_cmd->add_option("--seed", run.seed, "Master seed (default: the scenario's seed:, else drawn and recorded)");
+  run_cmd->add_option("--threads", run.threads, "Worker threads (default: all cores); never changes results")
+      ->check(CLI::Range(1, 1024));
+  run_cmd->add_option("--ticks", run.ticks, "Run this many ticks instead of calendar.ticks (recorded as an override)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{10'000'000}));
+  run_cmd->add_option("--set", run.overrides,
+                      "Override a parameter, e.g. --set government.legitimacy=0.7 (repeatable; validated and "
+                      "recorded in the output)");
+  bool quiet = false;
+  run_cmd->add_flag("-q,--quiet", quiet, "No progress bar and no summary");
+
+  std::string rerun_input, rerun_output;
+  int rerun_threads = 0;
+  auto* rerun_cmd = cli.add_subcommand(
+      "rerun", "Run again what a run file records (scenario text, overrides, seed) into a new file.");
+  rerun_cmd->add_option("run_file", rerun_input, "A run file written by confsim run")->required();
+  rerun_cmd->add_option("-o,--output", rerun_output, "Output HDF5 file")->required();
+  rerun_cmd->add_option("--threads", rerun_threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+
+  std::string validate_path;
+  std::vector<std::string> validate_overrides;
+  auto* validate_cmd = cli.add_subcommand("validate", "Check a scenario: keys, types, ranges, events. Exit 0 or 2.");
+  validate_cmd->add_option("scenario", validate_path, "Scenario YAML file")->required();
+  validate_cmd->add_option("--set", validate_overrides, "Override a parameter, as for run");
+
+  std::string explain_path;
+  std::vector<std::string> explain_overrides;
+  auto* explain_cmd =
+      cli.add_subcommand("explain", "Print every parameter with its value and provenance (source or assumption).");
+  explain_cmd->add_option("scenario", explain_path, "Scenario YAML file")->required();
+  explain_cmd->add_option("--set", explain_overrides, "Override a parameter, as for run");
+
+  std::string info_path;
+  auto* info_cmd = cli.add_subcommand("info", "Describe a run file: how it was made and what it holds.");
+  info_cmd->add_option("run_file", info_path, "A run file written by confsim run")->required();
+
+  auto* reference_cmd =
+      cli.add_subcommand("reference", "Print the scenario reference (every key, type, default) as Markdown.");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    cli.exit(e);
+    return kExitInvalidInput;
+  }
+
+  try {
+    if (*run_cmd) {
+      run.progress = !quiet;
+      const RunResult result = run_scenario(run);
+      if (!quiet) {
+        std::cout << "wrote " << run.output_path << " (seed " << result.seed << (result.seed_drawn ? ", drawn" : "")
+                  << ", " << result.seconds << " s)\n";
+        print_run_file_info(run.output_path, std::cout, true);
+      }
+    } else if (*rerun_cmd) {
+      const RunResult result = rerun_file(rerun_input, rerun_output, rerun_threads, true);
+      std::cout << "wrote " << rerun_output << " (seed " << result.seed << ", " << result.seconds << " s)\n";
+    } else if (*validate_cmd) {
+      const auto scenario = load(validate_path, validate_overrides);
+      std::cout << validate_path << ": valid (" << scenario->model() << ", " << scenario->parameters().size()
+                << " parameters, " << scenario->events().size() << " scheduled events, " << scenario->ticks()
+                << " ticks)\n";
+    } else if (*explain_cmd) {
+      print_explanation(*load(explain_path, explain_overrides), std::cout);
+    } else if (*info_cmd) {
+      print_run_file_info(info_path, std::cout, false);
+    } else if (*reference_cmd) {
+      std::cout << scenario_reference();
+    }
+  } catch (const sim::InputError& e) {
+    print_input_error(e);
+    return kExitInvalidInput;
+  } catch (const std::exception& e) {
+    std::cerr << "confsim: error: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace confsim::app

@@ -1,0 +1,205 @@
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <random>
+#include <sstream>
+
+#include "confsim/agents/registry.hpp"
+#include "confsim/app/commands.hpp"
+#include "confsim/output/run_file.hpp"
+#include "confsim/sim/simulation.hpp"
+#include "progress.hpp"
+
+#ifndef CONFSIM_VERSION
+#define CONFSIM_VERSION "0.0.0"
+#endif
+#ifndef CONFSIM_GIT_DESCRIBE
+#define CONFSIM_GIT_DESCRIBE "unknown"
+#endif
+
+namespace confsim::app {
+namespace {
+
+volatile std::sig_atomic_t g_stop_signal = 0;
+extern "C" void remember_stop_signal(int signal) { g_stop_signal = signal; }
+
+class Interrupted : public std::runtime_error {
+ public:
+  explicit Interrupted(int signal)
+      : std::runtime_error(std::string("interrupted by ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
+                           "; no output file was written") {}
+};
+
+// SIGINT/SIGTERM stop the run at the end of a tick; the temporary file is then removed.
+struct StopSignals {
+  StopSignals() {
+    g_stop_signal = 0;
+    std::signal(SIGINT, remember_stop_signal);
+    std::signal(SIGTERM, remember_stop_signal);
+  }
+  ~StopSignals() {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+  }
+};
+
+std::uint64_t draw_seed() {
+  std::random_device device;
+  // Kept within 2^53 so every tool (JSON, R, MATLAB doubles) holds it exactly.
+  return ((static_cast<std::uint64_t>(device()) << 32) | device()) & ((std::uint64_t{1} << 53) - 1);
+}
+
+void check_output_path(const std::string& output_path) {
+  const std::filesystem::path p(output_path);
+  const auto dir = p.parent_path().empty() ? std::filesystem::path(".") : p.parent_path();
+  std::error_code error;
+  if (!std::filesystem::is_directory(dir, error))
+    throw sim::InputError({{{output_path, 0, 0, ""}, "", "the output directory " + dir.string() + " does not exist"}});
+  if (std::filesystem::is_directory(p, error))
+    throw sim::InputError({{{output_path, 0, 0, ""}, "", "the output path is a directory; expected a file name"}});
+}
+
+RunResult run_loaded(const sim::ScenarioPtr& scenario, const std::string& output_path,
+                     std::optional<std::uint64_t> seed, int threads, bool progress) {
+  check_output_path(output_path);
+  const int thread_count = threads > 0 ? threads : tbb::info::default_concurrency();
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_count));
+  sim::RunInfo info;
+  info.scenario = scenario;
+  info.seed_drawn = !seed && !scenario->seed();
+  info.seed = seed ? *seed : scenario->seed() ? *scenario->seed() : draw_seed();
+  info.threads = thread_count;
+  info.version = version();
+  info.compression = static_cast<int>(scenario->integer("output.compression"));
+  auto model = agents::make_model(*scenario, info.seed);
+  info.snapshot_every = sim::resolve_snapshot_every(*scenario, model->lattice_cells());
+
+  StopSignals signals;
+  ProgressBar bar(progress);
+  output::RunFileWriter writer(output_path);
+  const auto t0 = std::chrono::steady_clock::now();
+  sim::run_simulation(info, *model, writer, [&](std::int64_t tick, std::int64_t total) {
+    if (g_stop_signal) throw Interrupted(g_stop_signal);
+    bar.update(tick, total);
+  });
+  bar.finish();
+  return {info.seed, info.seed_drawn, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()};
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+std::string version() { return std::string(CONFSIM_VERSION) + " (" + CONFSIM_GIT_DESCRIBE + ")"; }
+
+sim::ScenarioPtr load(const std::string& path, const std::vector<std::string>& overrides,
+                      std::optional<std::int64_t> ticks) {
+  sim::LoadOptions options;
+  options.overrides = overrides;
+  options.ticks = ticks;
+  return sim::load_scenario_file(path, agents::model_schemas(), options);
+}
+
+RunResult run_scenario(const RunRequest& request) {
+  const auto scenario = load(request.scenario_path, request.overrides, request.ticks);
+  return run_loaded(scenario, request.output_path, request.seed, request.threads, request.progress);
+}
+
+RunResult rerun_file(const std::string& run_file, const std::string& output_path, int threads, bool progress) {
+  sim::LoadOptions options;
+  options.overrides = split_lines(output::read_root_attribute(run_file, "overrides"));
+  const auto scenario = sim::load_scenario_text(output::read_root_attribute(run_file, "scenario_text"),
+                                                output::read_root_attribute(run_file, "scenario_file"),
+                                                agents::model_schemas(), options);
+  const std::uint64_t seed = std::stoull(output::read_root_attribute(run_file, "seed"));
+  return run_loaded(scenario, output_path, seed, threads, progress);
+}
+
+void print_explanation(const sim::Scenario& scenario, std::ostream& out) {
+  out << "scenario " << scenario.name() << " (" << scenario.file() << ")\n"
+      << "model    " << scenario.model() << (scenario.preset().empty() ? "" : ", preset " + scenario.preset()) << "\n"
+      << "seed     " << (scenario.seed() ? std::to_string(*scenario.seed()) : "none: drawn at run time") << "\n"
+      << "calendar " << scenario.start_date().iso() << " + " << scenario.ticks() << " ticks (to "
+      << sim::Clock(scenario.start_date()).date_of(scenario.ticks()).iso() << ")\n\n";
+  std::size_t width = 9;
+  for (const auto& p : scenario.parameters()) width = std::max(width, p.path.size());
+  out << std::left << std::setw(static_cast<int>(width + 2)) << "parameter" << std::setw(16) << "value"
+      << "provenance\n";
+  for (const auto& p : scenario.parameters()) {
+    std::string value = sim::describe_value(p.value, *p.spec);
+    if (!p.spec->unit.empty() && value != p.spec->keyword) value += " " + p.spec->unit;
+    out << std::setw(static_cast<int>(width + 2)) << p.path << std::setw(16) << value << p.provenance.describe()
+        << "\n";
+  }
+  if (!scenario.events().empty()) {
+    out << "\nscheduled events\n";
+    const sim::Clock clock(scenario.start_date());
+    for (const auto& ev : scenario.events()) {
+      out << "  tick " << ev.at_tick << " (" << clock.date_of(ev.at_tick).iso() << ")  " << ev.name << ": ";
+      switch (ev.action) {
+        case sim::ScheduledEvent::Action::set: out << "set " << ev.target << " = " << ev.value; break;
+        case sim::ScheduledEvent::Action::ramp:
+          out << "ramp " << ev.target << " to " << ev.value << " over " << ev.duration << " ticks";
+          break;
+        case sim::ScheduledEvent::Action::remove_share: out << "remove " << ev.value << " of " << ev.target; break;
+      }
+      if (ev.every > 0) out << ", every " << ev.every << " ticks, " << ev.times << " times";
+      if (ev.provenance.kind == sim::Provenance::Kind::source || ev.provenance.kind == sim::Provenance::Kind::assumption)
+        out << "  [" << ev.provenance.describe() << "]";
+      out << "\n";
+    }
+  }
+}
+
+void print_run_file_info(const std::string& path, std::ostream& out, bool brief) {
+  const auto summary = output::read_run_file_summary(path);
+  const auto attr = [&](const std::string& name) {
+    const auto it = summary.attributes.find(name);
+    return it == summary.attributes.end() ? std::string("?") : it->second;
+  };
+  out << path << ": confsim run file (format " << attr("confsim_file_format") << ", written by confsim "
+      << attr("confsim_version") << ")\n"
+      << "  scenario " << attr("scenario_name") << " [" << attr("model")
+      << (attr("preset").empty() ? "" : ", preset " + attr("preset")) << "] from " << attr("scenario_file") << "\n"
+      << "  seed " << attr("seed") << (attr("seed_drawn") == "1" ? " (drawn)" : "") << ", " << attr("ticks")
+      << " ticks from " << attr("start_date") << ", " << attr("threads") << " threads, " << attr("wall_seconds")
+      << " s\n";
+  if (!attr("overrides").empty() && attr("overrides") != "?") out << "  overrides: " << attr("overrides") << "\n";
+  std::string current_group = "-";
+  for (const auto& v : summary.variables) {
+    if (brief && v.group != current_group) {
+      out << "  " << (v.group.empty() ? "/" : "/" + v.group + "/") << ":";
+      current_group = v.group;
+      for (const auto& w : summary.variables)
+        if (w.group == v.group) {
+          out << " " << w.name;
+        }
+      out << "\n";
+      continue;
+    }
+    if (brief) continue;
+    if (v.group != current_group) {
+      out << "  group " << (v.group.empty() ? "/" : "/" + v.group) << "\n";
+      current_group = v.group;
+    }
+    std::string dims;
+    for (std::size_t i = 0; i < v.dims.size(); ++i)
+      dims += (i ? ", " : "") + v.dims[i] + "=" + std::to_string(v.shape[i]);
+    out << "    " << std::left << std::setw(24) << v.name << std::setw(34) << ("(" + dims + ")") << v.long_name << "\n";
+  }
+}
+
+std::string scenario_reference() { return sim::scenario_reference_markdown(agents::model_schemas()); }
+
+}  // namespace confsim::app

@@ -1,0 +1,73 @@
+#pragma once
+// The run file: HDF5 laid out as netCDF-4 (named dimension scales, CF attributes), so xarray,
+// netCDF-C, R and ParaView read it without confsim. Written under a temporary name and renamed
+// only when complete: a failed or interrupted run never leaves a file under the requested name.
+#include <hdf5.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "confsim/sim/model.hpp"
+
+namespace confsim::output {
+
+// The format of the run file; bumped when its layout changes incompatibly.
+inline constexpr int kRunFileFormat = 1;
+
+class RunFileWriter final : public sim::Recorder {
+ public:
+  explicit RunFileWriter(std::string final_path);
+  ~RunFileWriter() override;  // removes the temporary file unless finish() succeeded
+  RunFileWriter(const RunFileWriter&) = delete;
+  RunFileWriter& operator=(const RunFileWriter&) = delete;
+
+  const std::string& temporary_path() const { return temp_path_; }
+
+  void begin(const sim::RunInfo& info, const sim::OutputSchema& schema) override;
+  void record_statics(const std::vector<sim::VariableData>& data) override;
+  void record_tick(std::int64_t tick, const std::vector<double>& series) override;
+  void record_events(const std::vector<sim::EventRecord>& events) override;
+  void record_snapshot(std::int64_t tick, const std::vector<sim::VariableData>& data) override;
+  void finish(const std::map<std::string, double>& phase_seconds) override;
+
+ private:
+  std::string final_path_;
+  std::string temp_path_;
+  hid_t file_ = H5I_INVALID_HID;
+  bool finished_ = false;
+  sim::RunInfo info_;
+  sim::OutputSchema schema_;
+  std::map<std::string, std::size_t> dimension_size_;
+  std::size_t values_per_tick_ = 0;
+  std::vector<double> series_;  // ticks × values_per_tick_, written at the end
+  std::vector<sim::EventRecord> events_;
+  std::vector<std::int32_t> snapshot_ticks_;
+
+  void write_schedule();
+  void write_events();
+  void write_series();
+  void close_file();
+};
+
+// What `confsim info` shows, read with HDF5 alone.
+struct VariableSummary {
+  std::string group;  // "" for the root
+  std::string name;
+  std::vector<std::string> dims;
+  std::vector<unsigned long long> shape;  // hsize_t
+  std::string long_name;
+};
+
+struct RunFileSummary {
+  std::map<std::string, std::string> attributes;  // root attributes, as text
+  std::vector<VariableSummary> variables;
+};
+
+// Throws std::runtime_error with a one-line reason for a missing, foreign or damaged file.
+RunFileSummary read_run_file_summary(const std::string& path);
+// A root attribute as text (e.g. "scenario_text", "seed"); throws if absent.
+std::string read_root_attribute(const std::string& path, const std::string& name);
+
+}  // namespace confsim::output

@@ -1,0 +1,120 @@
+#include "hdf5_util.hpp"
+
+#include <sstream>
+
+namespace confsim::output::detail {
+
+hid_t memory_type(sim::StorageType type) {
+  switch (type) {
+    case sim::StorageType::int8: return H5T_NATIVE_INT8;
+    case sim::StorageType::int32: return H5T_NATIVE_INT32;
+    case sim::StorageType::float32: return H5T_NATIVE_FLOAT;
+    case sim::StorageType::float64: return H5T_NATIVE_DOUBLE;
+  }
+  return H5T_NATIVE_DOUBLE;
+}
+
+std::size_t element_count(const sim::VariableData& data) {
+  return std::visit([](const auto& v) { return v.size(); }, data);
+}
+
+const void* data_pointer(const sim::VariableData& data) {
+  return std::visit([](const auto& v) { return static_cast<const void*>(v.data()); }, data);
+}
+
+namespace {
+void write_scalar_attribute(hid_t object, const std::string& name, hid_t type, const void* value) {
+  if (H5Aexists(object, name.c_str()) > 0) check(H5Adelete(object, name.c_str()), "replace attribute " + name);
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create a dataspace");
+  Handle attr(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+              "create attribute " + name);
+  check(H5Awrite(attr, type, value), "write attribute " + name);
+}
+}  // namespace
+
+void set_text_attribute(hid_t object, const std::string& name, const std::string& value) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy a string type");
+  check(H5Tset_size(type, H5T_VARIABLE), "size a string type");
+  check(H5Tset_cset(type, H5T_CSET_UTF8), "set UTF-8");
+  const char* text = value.c_str();
+  write_scalar_attribute(object, name, type, &text);
+}
+
+void set_int_attribute(hid_t object, const std::string& name, std::int64_t value) {
+  write_scalar_attribute(object, name, H5T_NATIVE_INT64, &value);
+}
+
+void set_uint_attribute(hid_t object, const std::string& name, std::uint64_t value) {
+  write_scalar_attribute(object, name, H5T_NATIVE_UINT64, &value);
+}
+
+void set_double_attribute(hid_t object, const std::string& name, double value) {
+  write_scalar_attribute(object, name, H5T_NATIVE_DOUBLE, &value);
+}
+
+void set_flag_attributes(hid_t variable, sim::StorageType type, const std::vector<std::pair<int, std::string>>& flags) {
+  std::vector<double> values;
+  std::string meanings;
+  for (const auto& [value, meaning] : flags) {
+    values.push_back(value);
+    meanings += (meanings.empty() ? "" : " ") + meaning;
+  }
+  const hsize_t n = values.size();
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "create a dataspace");
+  // flag_values must have the variable's own type; HDF5 converts from double on write.
+  Handle attr(H5Acreate2(variable, "flag_values", memory_type(type), space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+              "create attribute flag_values");
+  check(H5Awrite(attr, H5T_NATIVE_DOUBLE, values.data()), "write flag_values");
+  set_text_attribute(variable, "flag_meanings", meanings);
+}
+
+std::string attribute_as_text(hid_t object, const std::string& name) {
+  if (H5Aexists(object, name.c_str()) <= 0) return "";
+  Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
+  Handle type(H5Aget_type(attr), H5Tclose, "read the type of attribute " + name);
+  Handle space(H5Aget_space(attr), H5Sclose, "read the shape of attribute " + name);
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  if (n < 1) return "";
+  const H5T_class_t cls = H5Tget_class(type);
+  if (cls == H5T_STRING) {
+    if (H5Tis_variable_str(type) > 0) {
+      std::vector<char*> texts(static_cast<std::size_t>(n), nullptr);
+      Handle mem(H5Tcopy(H5T_C_S1), H5Tclose, "copy a string type");
+      check(H5Tset_size(mem, H5T_VARIABLE), "size a string type");
+      check(H5Tset_cset(mem, H5Tget_cset(type)), "set a character set");
+      check(H5Aread(attr, mem, texts.data()), "read attribute " + name);
+      std::string out;
+      for (char* t : texts) out += (out.empty() ? "" : "\n") + std::string(t ? t : "");
+      H5Dvlen_reclaim(mem, space, H5P_DEFAULT, texts.data());
+      return out;
+    }
+    const std::size_t size = H5Tget_size(type);
+    std::string out(size * static_cast<std::size_t>(n), '\0');
+    check(H5Aread(attr, type, out.data()), "read attribute " + name);
+    return out.substr(0, out.find('\0'));
+  }
+  std::ostringstream out;
+  out.precision(17);
+  if (cls == H5T_INTEGER) {
+    const bool is_signed = H5Tget_sign(type) != H5T_SGN_NONE;
+    if (is_signed) {
+      std::vector<std::int64_t> v(static_cast<std::size_t>(n));
+      check(H5Aread(attr, H5T_NATIVE_INT64, v.data()), "read attribute " + name);
+      for (std::size_t i = 0; i < v.size(); ++i) out << (i ? " " : "") << v[i];
+    } else {
+      std::vector<std::uint64_t> v(static_cast<std::size_t>(n));
+      check(H5Aread(attr, H5T_NATIVE_UINT64, v.data()), "read attribute " + name);
+      for (std::size_t i = 0; i < v.size(); ++i) out << (i ? " " : "") << v[i];
+    }
+    return out.str();
+  }
+  if (cls == H5T_FLOAT) {
+    std::vector<double> v(static_cast<std::size_t>(n));
+    check(H5Aread(attr, H5T_NATIVE_DOUBLE, v.data()), "read attribute " + name);
+    for (std::size_t i = 0; i < v.size(); ++i) out << (i ? " " : "") << v[i];
+    return out.str();
+  }
+  return "";
+}
+
+}  // namespace confsim::output::detail

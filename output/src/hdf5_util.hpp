@@ -1,0 +1,60 @@
+#pragma once
+// Small RAII and attribute helpers over the HDF5 C API, private to output/.
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "confsim/sim/model.hpp"
+
+namespace confsim::output::detail {
+
+class Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Handle() = default;
+  Handle(hid_t id, Closer closer, const std::string& what) : id_(id), closer_(closer) {
+    if (id < 0) throw std::runtime_error("HDF5 could not " + what);
+  }
+  Handle(Handle&& o) noexcept : id_(std::exchange(o.id_, H5I_INVALID_HID)), closer_(o.closer_) {}
+  Handle& operator=(Handle&& o) noexcept {
+    reset();
+    id_ = std::exchange(o.id_, H5I_INVALID_HID);
+    closer_ = o.closer_;
+    return *this;
+  }
+  ~Handle() { reset(); }
+  hid_t get() const { return id_; }
+  operator hid_t() const { return id_; }
+  void reset() {
+    if (id_ >= 0 && closer_) closer_(id_);
+    id_ = H5I_INVALID_HID;
+  }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  Closer closer_ = nullptr;
+};
+
+inline void check(herr_t status, const std::string& what) {
+  if (status < 0) throw std::runtime_error("HDF5 could not " + what);
+}
+
+hid_t memory_type(sim::StorageType type);
+std::size_t element_count(const sim::VariableData& data);
+const void* data_pointer(const sim::VariableData& data);
+
+void set_text_attribute(hid_t object, const std::string& name, const std::string& value);
+void set_int_attribute(hid_t object, const std::string& name, std::int64_t value);
+void set_uint_attribute(hid_t object, const std::string& name, std::uint64_t value);
+void set_double_attribute(hid_t object, const std::string& name, double value);
+// CF flag_values (in the variable's own type) and flag_meanings.
+void set_flag_attributes(hid_t variable, sim::StorageType type, const std::vector<std::pair<int, std::string>>& flags);
+// Reads any scalar or 1-D attribute as text; empty if it cannot be shown.
+std::string attribute_as_text(hid_t object, const std::string& name);
+
+}  // namespace confsim::output::detail

@@ -1,0 +1,101 @@
+#include <filesystem>
+
+#include "confsim/output/run_file.hpp"
+#include "hdf5_util.hpp"
+
+namespace confsim::output {
+namespace {
+
+using detail::Handle;
+
+Handle open_run_file(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) throw std::runtime_error(path + ": no such file");
+  if (std::filesystem::is_directory(path, error)) throw std::runtime_error(path + ": is a directory, not a run file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw std::runtime_error(path + ": not an HDF5 file (or truncated)");
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id < 0) throw std::runtime_error(path + ": HDF5 cannot open it (truncated or damaged?)");
+  Handle file(id, H5Fclose, "open " + path);
+  if (H5Aexists(file, "confsim_file_format") <= 0)
+    throw std::runtime_error(path + ": an HDF5 file, but not a confsim run file (no confsim_file_format attribute)");
+  return file;
+}
+
+struct Visit {
+  std::string group;
+  std::vector<VariableSummary>* out;
+};
+
+herr_t visit_link(hid_t group, const char* name, const H5L_info_t*, void* data) {
+  auto* visit = static_cast<Visit*>(data);
+  H5O_info_t info;
+  if (H5Oget_info_by_name2(group, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) return 0;
+  if (info.type != H5O_TYPE_DATASET) return 0;
+  Handle ds(H5Dopen2(group, name, H5P_DEFAULT), H5Dclose, std::string("open ") + name);
+  Handle space(H5Dget_space(ds), H5Sclose, "read a shape");
+  const int rank = H5Sget_simple_extent_ndims(space);
+  VariableSummary v;
+  v.group = visit->group;
+  v.name = name;
+  v.shape.resize(static_cast<std::size_t>(std::max(rank, 0)));
+  if (rank > 0) H5Sget_simple_extent_dims(space, v.shape.data(), nullptr);
+  for (int i = 0; i < rank; ++i) {
+    std::string dim = "?";
+    if (H5DSis_scale(ds) > 0) {
+      dim = name;
+    } else if (H5DSget_num_scales(ds, static_cast<unsigned>(i)) > 0) {
+      // The first scale attached to axis i names it.
+      struct First {
+        std::string name;
+      } first;
+      H5DSiterate_scales(ds, static_cast<unsigned>(i), nullptr,
+                         [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
+                           char buffer[256] = {0};
+                           H5DSget_scale_name(scale, buffer, sizeof buffer);
+                           static_cast<First*>(out)->name = buffer;
+                           return 1;
+                         },
+                         &first);
+      dim = first.name;
+    }
+    v.dims.push_back(dim);
+  }
+  v.long_name = detail::attribute_as_text(ds, "long_name");
+  visit->out->push_back(std::move(v));
+  return 0;
+}
+
+}  // namespace
+
+RunFileSummary read_run_file_summary(const std::string& path) {
+  Handle file = open_run_file(path);
+  RunFileSummary summary;
+  std::vector<std::string> names;
+  hsize_t position = 0;
+  H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_INC, &position,
+              [](hid_t, const char* name, const H5A_info_t*, void* out) -> herr_t {
+                static_cast<std::vector<std::string>*>(out)->push_back(name);
+                return 0;
+              },
+              &names);
+  for (const auto& name : names) summary.attributes[name] = detail::attribute_as_text(file, name);
+  for (const std::string group_name : {"", "events", "schedule"}) {
+    if (!group_name.empty() && H5Lexists(file, group_name.c_str(), H5P_DEFAULT) <= 0) continue;
+    Handle group(H5Gopen2(file, group_name.empty() ? "/" : group_name.c_str(), H5P_DEFAULT), H5Gclose,
+                 "open group " + group_name);
+    Visit visit{group_name, &summary.variables};
+    hsize_t index = 0;
+    if (H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, &index, visit_link, &visit) < 0)
+      throw std::runtime_error(path + ": cannot list the contents of " + (group_name.empty() ? "/" : group_name));
+  }
+  return summary;
+}
+
+std::string read_root_attribute(const std::string& path, const std::string& name) {
+  Handle file = open_run_file(path);
+  if (H5Aexists(file, name.c_str()) <= 0) throw std::runtime_error(path + ": no attribute " + name);
+  return detail::attribute_as_text(file, name);
+}
+
+}  // namespace confsim::output
