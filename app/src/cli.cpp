@@ -101,13 +101,21 @@ int main(int argc, char** argv) {
     } else if (*explain_cmd) {
       print_explanation(*load(explain_path, explain_overrides), std::cout);
     } else if (*info_cmd) {
-      print_run_file_info(info_path, std::cout, false);
+      try {
+        print_run_file_info(info_path, std::cout, false);
+      } catch (const std::runtime_error& e) {
+        std::cerr << "confsim: error: " << e.what() << "\n";  // the file given is the bad input
+        return kExitInvalidInput;
+      }
     } else if (*reference_cmd) {
       std::cout << scenario_reference();
     }
   } catch (const sim::InputError& e) {
     print_input_error(e);
     return kExitInvalidInput;
+  } catch (const Interrupted& e) {
+    std::cerr << "confsim: " << e.what() << "\n";
+    return 128 + e.signal();
   } catch (const std::exception& e) {
     std::cerr << "confsim: error: " << e.what() << "\n";
     return kExitFailure;

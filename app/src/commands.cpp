@@ -28,13 +28,6 @@ namespace {
 volatile std::sig_atomic_t g_stop_signal = 0;
 extern "C" void remember_stop_signal(int signal) { g_stop_signal = signal; }
 
-class Interrupted : public std::runtime_error {
- public:
-  explicit Interrupted(int signal)
-      : std::runtime_error(std::string("interrupted by ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
-                           "; no output file was written") {}
-};
-
 // SIGINT/SIGTERM stop the run at the end of a tick; the temporary file is then removed.
 struct StopSignals {
   StopSignals() {
@@ -100,6 +93,11 @@ std::vector<std::string> split_lines(const std::string& text) {
 }
 
 }  // namespace
+
+Interrupted::Interrupted(int signal)
+    : std::runtime_error(std::string("interrupted by ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
+                         "; no output file was written"),
+      signal_(signal) {}
 
 std::string version() { return std::string(CONFSIM_VERSION) + " (" + CONFSIM_GIT_DESCRIBE + ")"; }
 

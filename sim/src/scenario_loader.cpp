@@ -116,10 +116,13 @@ void Loader::apply_override(YAML::Node& root, const std::string& assignment) {
       return;
     }
   override_of_path_[path] = assignment;
-  YAML::Node node = root;
+  // yaml-cpp's Node::operator= assigns content, not identity: walking needs reset().
+  YAML::Node node;
+  node.reset(root);
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
     if (!node[parts[i]] || !node[parts[i]].IsMap()) node[parts[i]] = YAML::Node(YAML::NodeType::Map);
-    node = node[parts[i]];
+    YAML::Node child = node[parts[i]];
+    node.reset(child);
   }
   YAML::Node leaf = node[parts.back()];
   if (leaf.IsMap() && leaf["value"])

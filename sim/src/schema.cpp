@@ -26,6 +26,10 @@ std::string joined(const std::vector<std::string>& words, const char* separator)
 }  // namespace
 
 std::string describe_range(const ParamSpec& spec) {
+  const bool whole = spec.type == ValueType::integer || spec.type == ValueType::integer_or_keyword;
+  const auto number_text = [whole](double x) {
+    return whole && !std::isinf(x) ? std::to_string(static_cast<long long>(x)) : confsim::sim::number_text(x);
+  };
   const bool has_min = !std::isinf(spec.min), has_max = !std::isinf(spec.max);
   if (!has_min && !has_max) return "";
   if (has_min && !has_max) return (spec.min_exclusive ? "> " : "≥ ") + number_text(spec.min);
@@ -66,7 +70,7 @@ const std::vector<ParamSpec>& top_level_params() {
                  .description = "Version of the scenario format this file is written for.", .min = 1, .max = 1});
     p.push_back({.key = "name", .type = ValueType::text, .description = "Short name of the scenario, stored in outputs."});
     p.push_back({.key = "description", .type = ValueType::text, .description = "What the scenario is for.",
-                 .default_value = std::string(), .default_reason = "optional"});
+                 .default_value = std::string()});
     p.push_back({.key = "model", .type = ValueType::choice,
                  .description = "The model the scenario runs (selects which sections follow)."});
     p.push_back({.key = "preset", .type = ValueType::choice,
@@ -156,7 +160,13 @@ std::string scenario_reference_markdown(const std::vector<const ModelSchema*>& m
          "`--set path=value` overrides any parameter, e.g. `--set government.legitimacy=0.7`; the value is "
          "checked like one written in the file and the override is recorded in the output.\n\n"
          "## Top-level keys\n\n";
-  write_param_table(out, "", top_level_params());
+  std::vector<ParamSpec> top = top_level_params();
+  for (auto& p : top) {
+    if (p.key == "model")
+      for (const ModelSchema* m : models) p.choices.push_back(m->name);
+    if (p.key == "preset") p.choices = {"the presets of the model (listed with each model below)"};
+  }
+  write_param_table(out, "", top);
   for (const auto& section : common_sections()) {
     out << "## `" << section.key << "`\n\n" << section.description << "\n\n";
     write_param_table(out, section.key + ".", section.params);

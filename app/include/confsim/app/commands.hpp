@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,16 @@ std::string version();
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;       // the run itself failed (I/O, disk full …)
 inline constexpr int kExitInvalidInput = 2;  // the scenario, an override or an argument is wrong
+
+// Thrown when SIGINT or SIGTERM stops a run; the partial output has been removed.
+class Interrupted : public std::runtime_error {
+ public:
+  explicit Interrupted(int signal);
+  int signal() const { return signal_; }
+
+ private:
+  int signal_;
+};
 
 struct RunRequest {
   std::string scenario_path;

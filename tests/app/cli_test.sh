@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The confsim command as a user meets it: help, exit codes, error messages, files left behind.
+set -u
+confsim="$1"; source_dir="$2"; work="$3"
+rm -rf "$work"; mkdir -p "$work"
+run2="$source_dir/scenarios/epstein/run2.yaml"
+passed=0; failed=0
+check() {  # check NAME EXPECTED_EXIT PATTERN -- command…
+  local name="$1" want="$2" pattern="$3"; shift 4
+  local out; out="$("$@" 2>&1)"; local got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL $name: exit $got, expected $want"; echo "$out" | head -5; failed=$((failed + 1)); return
+  fi
+  if [ -n "$pattern" ] && ! grep -qE -- "$pattern" <<<"$out"; then
+    echo "FAIL $name: output lacks /$pattern/"; echo "$out" | head -5; failed=$((failed + 1)); return
+  fi
+  passed=$((passed + 1))
+}
+
+check "help lists the subcommands" 0 "run.*validate|validate" -- "$confsim" --help
+check "run --help explains --set" 0 "--set" -- "$confsim" run --help
+check "version" 0 "^0\." -- "$confsim" --version
+check "no subcommand is a usage error" 2 "" -- "$confsim"
+check "run without -o is a usage error" 2 "output" -- "$confsim" run "$run2"
+check "validate a good file" 0 "valid" -- "$confsim" validate "$run2"
+
+sed 's/^  legitimacy:/  legitimcy:/' "$run2" > "$work/typo.yaml"
+line=$(grep -n '^  legitimcy:' "$work/typo.yaml" | cut -d: -f1)
+check "a typo names file:line:column and suggests" 2 "typo.yaml:$line:3: error: government.legitimcy: unknown key 'legitimcy' in 'government'; did you mean 'legitimacy'\?" -- "$confsim" validate "$work/typo.yaml"
+check "a bad override is exit 2 and names the --set" 2 "^--set government.legitimacy=2: error: government.legitimacy: expected a number in \[0, 1\], found '2'" -- "$confsim" run "$run2" -o "$work/x.h5" --set government.legitimacy=2
+check "a missing scenario is exit 2" 2 "cannot open" -- "$confsim" run "$work/none.yaml" -o "$work/x.h5"
+check "a directory as scenario is exit 2" 2 "error" -- "$confsim" validate "$work"
+[ ! -e "$work/x.h5" ] && passed=$((passed + 1)) || { echo "FAIL invalid input left an output file"; failed=$((failed + 1)); }
+
+check "explain shows values and provenance" 0 "government.legitimacy +0.82 +source: Epstein 2002" -- "$confsim" explain "$run2"
+check "explain shows preset choices" 0 "rules.ratio_rounding +floor +preset netlogo" -- "$confsim" explain "$run2"
+check "run prints where the file is and what it holds" 0 "^  /: active" -- "$confsim" run "$run2" -o "$work/r.h5" --ticks 60 --set citizens.vision=6
+check "info describes the file" 0 "overrides: calendar.ticks=60|citizens.vision=6" -- "$confsim" info "$work/r.h5"
+check "info shows dimensions" 0 "cell_state +\(snapshot_time=2, y=40, x=40\)" -- "$confsim" info "$work/r.h5"
+echo "not hdf5" > "$work/text.h5"
+check "info on a foreign file is exit 2 with a reason" 2 "not an HDF5 file" -- "$confsim" info "$work/text.h5"
+head -c 3000 "$work/r.h5" > "$work/cut.h5"
+check "info on a truncated file is exit 2" 2 "error" -- "$confsim" info "$work/cut.h5"
+check "rerun from a file" 0 "wrote $work/again.h5" -- "$confsim" rerun "$work/r.h5" -o "$work/again.h5"
+
+# SIGINT during a long run: exit 130, nothing under the final name, no temporary file left.
+"$confsim" run "$run2" -o "$work/interrupted.h5" --ticks 10000000 --set grid.width=400 --set grid.height=400 -q &
+pid=$!
+sleep 1.5
+kill -INT "$pid"; wait "$pid"; code=$?
+if [ "$code" -eq 130 ] && [ ! -e "$work/interrupted.h5" ] && [ -z "$(ls -A "$work" | grep tmp)" ]; then
+  passed=$((passed + 1))
+else
+  echo "FAIL interrupted run: exit $code; files: $(ls -A "$work")"; failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
