@@ -43,6 +43,16 @@ head -c 3000 "$work/r.h5" > "$work/cut.h5"
 check "info on a truncated file is exit 2" 2 "error" -- "$confsim" info "$work/cut.h5"
 check "rerun from a file" 0 "wrote $work/again.h5" -- "$confsim" rerun "$work/r.h5" -o "$work/again.h5"
 
+# A long run at a terminal shows a progress bar on stderr; the same run in a pipe prints none.
+bar_args=(run "$run2" -o "$work/bar.h5" --ticks 400 --set grid.width=200 --set grid.height=200 --set output.snapshot_every=0)
+tty_out="$(script -qec "$(printf '%q ' "$confsim" "${bar_args[@]}")" /dev/null 2>&1)"
+pipe_out="$("$confsim" "${bar_args[@]}" 2>&1)"
+if grep -q "ETA" <<<"$tty_out" && ! grep -q "ETA" <<<"$pipe_out"; then
+  passed=$((passed + 1))
+else
+  echo "FAIL progress bar: at a terminal: $(tail -c 200 <<<"$tty_out" | tr '\r' '\n' | tail -2)"; failed=$((failed + 1))
+fi
+
 # SIGINT during a long run: exit 130, nothing under the final name, no temporary file left.
 "$confsim" run "$run2" -o "$work/interrupted.h5" --ticks 10000000 --set grid.width=400 --set grid.height=400 -q &
 pid=$!
