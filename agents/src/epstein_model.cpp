@@ -314,16 +314,17 @@ class EpsteinModel final : public sim::Model {
   CellIndex random_empty_cell(RandomStream& draw, const sim::Window& window, CellIndex centre) const {
     const auto& offsets = window.offsets();
     if (offsets.empty()) return kNoCell;
+    const std::uint32_t x = lattice_.x_of(centre), y = lattice_.y_of(centre);
     const auto last = static_cast<std::int64_t>(offsets.size()) - 1;
     CellIndex c = 0;
     for (int attempt = 0; attempt < kRejectionTries; ++attempt)
-      if (lattice_.shifted(centre, offsets[sim::draw_integer(draw, 0, last)], c) && occupant_[c] == kNobody) return c;
+      if (lattice_.shifted(x, y, offsets[sim::draw_integer(draw, 0, last)], c) && occupant_[c] == kNobody) return c;
     std::int64_t empties = 0;
-    for (const auto& o : offsets) empties += lattice_.shifted(centre, o, c) && occupant_[c] == kNobody;
+    for (const auto& o : offsets) empties += lattice_.shifted(x, y, o, c) && occupant_[c] == kNobody;
     if (empties == 0) return kNoCell;
     std::int64_t pick = sim::draw_integer(draw, 0, empties - 1);
     for (const auto& o : offsets)
-      if (lattice_.shifted(centre, o, c) && occupant_[c] == kNobody && pick-- == 0) return c;
+      if (lattice_.shifted(x, y, o, c) && occupant_[c] == kNobody && pick-- == 0) return c;
     return kNoCell;
   }
 
@@ -364,10 +365,7 @@ class EpsteinModel final : public sim::Model {
       const std::int32_t who = occupant_[c];
       return who != kNobody && is_cop(static_cast<std::uint32_t>(who));
     });
-    active_counter_.rebuild([&](CellIndex c) {
-      const std::int32_t who = occupant_[c];
-      return who != kNobody && status_[who] == active;
-    });
+    rebuild_active_counter();
     const double legitimacy = *legitimacy_;
     sim::parallel_blocks(n_citizens_, [&](std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) {
@@ -386,20 +384,21 @@ class EpsteinModel final : public sim::Model {
 
   // Rule C, first half: each cop on duty picks a random active citizen in its window and claims it.
   void choose_arrests(std::int64_t tick) {
+    rebuild_active_counter();
     sim::parallel_blocks(n_cops_, [&](std::size_t begin, std::size_t end) {
       for (std::size_t k = begin; k < end; ++k) {
         const auto agent = static_cast<std::uint32_t>(n_citizens_ + k);
         arrest_target_[k] = kNobody;
         if (status_[agent] == removed) continue;
-        CellIndex c = 0;
-        std::int64_t suspects = 0;
-        for (const auto& o : cop_window_.offsets())
-          suspects += lattice_.shifted(cell_[agent], o, c) && is_active_citizen(occupant_[c]);
+        // The table counts actives as decided this tick; the cop's own cell holds none.
+        const std::int64_t suspects = active_counter_.count(cell_[agent], cop_window_);
         if (suspects == 0) continue;
+        const std::uint32_t x = lattice_.x_of(cell_[agent]), y = lattice_.y_of(cell_[agent]);
+        CellIndex c = 0;
         RandomStream draw = stream(agent, tick, Purpose::arrest_choice);
         std::int64_t pick = sim::draw_integer(draw, 0, suspects - 1);
         for (const auto& o : cop_window_.offsets())
-          if (lattice_.shifted(cell_[agent], o, c) && is_active_citizen(occupant_[c]) && pick-- == 0) {
+          if (lattice_.shifted(x, y, o, c) && is_active_citizen(occupant_[c]) && pick-- == 0) {
             arrest_target_[k] = occupant_[c];
             break;
           }
@@ -407,6 +406,10 @@ class EpsteinModel final : public sim::Model {
                   claim_key(stream(agent, tick, Purpose::arrest_priority), static_cast<std::uint32_t>(k)));
       }
     });
+  }
+
+  void rebuild_active_counter() {
+    active_counter_.rebuild([&](CellIndex c) { return is_active_citizen(occupant_[c]); });
   }
 
   bool is_active_citizen(std::int32_t who) const {

@@ -58,19 +58,6 @@ Window::Window(WindowShape shape, double radius) : shape_(shape), radius_(radius
 Lattice::Lattice(std::uint32_t width, std::uint32_t height, bool torus)
     : width_(width), height_(height), torus_(torus) {}
 
-bool Lattice::shifted(CellIndex from, Offset by, CellIndex& out) const {
-  auto x = static_cast<std::int64_t>(x_of(from)) + by.dx;
-  auto y = static_cast<std::int64_t>(y_of(from)) + by.dy;
-  if (torus_) {
-    x = (x % width_ + width_) % width_;
-    y = (y % height_ + height_) % height_;
-  } else if (x < 0 || y < 0 || x >= width_ || y >= height_) {
-    return false;
-  }
-  out = index(static_cast<std::uint32_t>(x), static_cast<std::uint32_t>(y));
-  return true;
-}
-
 bool Lattice::fits(const Window& window) const {
   const auto span = static_cast<std::uint32_t>(2 * window.reach() + 1);
   return !torus_ || (span <= width_ && span <= height_);

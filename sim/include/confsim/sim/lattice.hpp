@@ -59,7 +59,21 @@ class Lattice {
   std::uint32_t x_of(CellIndex cell) const { return cell % width_; }
   std::uint32_t y_of(CellIndex cell) const { return cell / width_; }
   // The cell at an offset from another, or nothing if it falls off a bounded lattice.
-  bool shifted(CellIndex from, Offset by, CellIndex& out) const;
+  bool shifted(CellIndex from, Offset by, CellIndex& out) const { return shifted(x_of(from), y_of(from), by, out); }
+  // The same from known coordinates: the form for loops over a window, which need no division.
+  // On a torus |dx| ≤ width and |dy| ≤ height (true of any window that fits()).
+  bool shifted(std::uint32_t x, std::uint32_t y, Offset by, CellIndex& out) const {
+    auto nx = static_cast<std::int64_t>(x) + by.dx;
+    auto ny = static_cast<std::int64_t>(y) + by.dy;
+    if (torus_) {
+      nx += nx < 0 ? width_ : (nx >= width_ ? -static_cast<std::int64_t>(width_) : 0);
+      ny += ny < 0 ? height_ : (ny >= height_ ? -static_cast<std::int64_t>(height_) : 0);
+    } else if (nx < 0 || ny < 0 || nx >= width_ || ny >= height_) {
+      return false;
+    }
+    out = index(static_cast<std::uint32_t>(nx), static_cast<std::uint32_t>(ny));
+    return true;
+  }
   // True when a window fits without overlapping itself across the torus seam.
   bool fits(const Window& window) const;
 
