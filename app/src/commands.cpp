@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -174,19 +175,26 @@ void print_run_file_info(const std::string& path, std::ostream& out, bool brief)
       << " ticks from " << attr("start_date") << ", " << attr("threads") << " threads, " << attr("wall_seconds")
       << " s\n";
   if (!attr("overrides").empty() && attr("overrides") != "?") out << "  overrides: " << attr("overrides") << "\n";
+  if (brief) {
+    // Variables grouped by where they live and the dimension they run along; coordinates left out.
+    std::vector<std::pair<std::string, std::string>> order;
+    std::map<std::pair<std::string, std::string>, std::string> names;
+    for (const auto& v : summary.variables) {
+      if (v.dims.size() == 1 && v.dims[0] == v.name) continue;
+      std::string along = v.dims.empty() ? "scalar" : v.dims[0] + "=" + std::to_string(v.shape[0]);
+      const auto key = std::make_pair(v.group, along);
+      if (!names.count(key)) order.push_back(key);
+      std::string rest;
+      for (std::size_t i = 1; i < v.dims.size(); ++i) rest += (i > 1 ? "," : "") + v.dims[i];
+      names[key] += " " + v.name + (rest.empty() ? "" : "(" + rest + ")");
+    }
+    for (const auto& key : order)
+      out << "  " << (key.first.empty() ? "/" : "/" + key.first) << " along " << key.second << ":" << names[key]
+          << "\n";
+    return;
+  }
   std::string current_group = "-";
   for (const auto& v : summary.variables) {
-    if (brief && v.group != current_group) {
-      out << "  " << (v.group.empty() ? "/" : "/" + v.group + "/") << ":";
-      current_group = v.group;
-      for (const auto& w : summary.variables)
-        if (w.group == v.group) {
-          out << " " << w.name;
-        }
-      out << "\n";
-      continue;
-    }
-    if (brief) continue;
     if (v.group != current_group) {
       out << "  group " << (v.group.empty() ? "/" : "/" + v.group) << "\n";
       current_group = v.group;

@@ -382,8 +382,11 @@ void RunFileWriter::finish(const std::map<std::string, double>& phase_seconds) {
   write_series();
   write_events();
   double total = 0;
-  for (const auto& [phase, seconds] : phase_seconds) total += seconds;
   // Wall times are for information only; they are the one thing that differs between re-runs.
+  for (const auto& [phase, seconds] : phase_seconds) {
+    total += seconds;
+    detail::set_double_attribute(file_, "wall_seconds_" + phase, seconds);
+  }
   detail::set_double_attribute(file_, "wall_seconds", total);
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush " + temp_path_);
   if (H5Fclose(file_) < 0) {

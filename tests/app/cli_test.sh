@@ -34,7 +34,7 @@ check "a directory as scenario is exit 2" 2 "error" -- "$confsim" validate "$wor
 
 check "explain shows values and provenance" 0 "government.legitimacy +0.82 +source: Epstein 2002" -- "$confsim" explain "$run2"
 check "explain shows preset choices" 0 "rules.ratio_rounding +floor +preset netlogo" -- "$confsim" explain "$run2"
-check "run prints where the file is and what it holds" 0 "^  /: active" -- "$confsim" run "$run2" -o "$work/r.h5" --ticks 60 --set citizens.vision=6
+check "run prints where the file is and what it holds" 0 "^  / along time=61: active" -- "$confsim" run "$run2" -o "$work/r.h5" --ticks 60 --set citizens.vision=6
 check "info describes the file" 0 "overrides: calendar.ticks=60|citizens.vision=6" -- "$confsim" info "$work/r.h5"
 check "info shows dimensions" 0 "cell_state +\(snapshot_time=2, y=40, x=40\)" -- "$confsim" info "$work/r.h5"
 echo "not hdf5" > "$work/text.h5"
