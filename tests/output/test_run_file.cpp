@@ -2,6 +2,7 @@
 
 #include <hdf5.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -106,4 +107,36 @@ TEST_CASE("foreign, truncated and missing files are rejected with a reason", "[u
   CHECK_THROWS(output::read_run_file_summary(truncated));
 
   CHECK_THROWS_WITH(output::read_run_file_summary(testing::temp_path("absent.h5")), Catch::Contains("no such file"));
+}
+
+TEST_CASE("series along a named categorical dimension get a coordinate holding the names", "[unit][output]") {
+  const std::string path = testing::temp_path("regions.h5");
+  sim::OutputSchema schema;
+  schema.dimensions = {{"region", "region of the country", 0, {"Baghdad", "Basra", "Dhi Qar"}}};
+  schema.series = {{"protesters", "active protesters", "1", {"region"}, sim::StorageType::int32, {}}};
+  sim::RunInfo info;
+  info.scenario = testing::scenario_from_text(testing::kSmallScenario, {"calendar.ticks=2"});
+  {
+    output::RunFileWriter writer(path);
+    writer.begin(info, schema);
+    writer.record_statics({});
+    for (std::int64_t tick = 0; tick <= 2; ++tick)
+      writer.record_tick(tick, {double(tick), double(10 * tick), double(100 * tick)});
+    writer.finish({});
+  }
+  const auto summary = output::read_run_file_summary(path);
+  bool found = false;
+  for (const auto& v : summary.variables)
+    if (v.name == "protesters") {
+      found = true;
+      CHECK(v.dims == std::vector<std::string>{"time", "region"});
+      CHECK(v.shape == std::vector<unsigned long long>{3, 3});
+    }
+  CHECK(found);
+  const auto bytes = testing::dataset_bytes(path);
+  CHECK(bytes.at("region") == std::string("Baghdad\0Basra\0Dhi Qar\0", 22));
+  // Row-major (time, region): tick 2 holds 2, 20, 200.
+  std::vector<std::int32_t> values(9);
+  std::memcpy(values.data(), bytes.at("protesters").data(), 9 * sizeof(std::int32_t));
+  CHECK(values == std::vector<std::int32_t>{0, 0, 0, 1, 10, 100, 2, 20, 200});
 }
