@@ -131,16 +131,21 @@ void print_explanation(const sim::Scenario& scenario, std::ostream& out) {
       << "seed     " << (scenario.seed() ? std::to_string(*scenario.seed()) : "none: drawn at run time") << "\n"
       << "calendar " << scenario.start_date().iso() << " + " << scenario.ticks() << " ticks (to "
       << sim::Clock(scenario.start_date()).date_of(scenario.ticks()).iso() << ")\n\n";
-  std::size_t width = 9;
-  for (const auto& p : scenario.parameters()) width = std::max(width, p.path.size());
-  out << std::left << std::setw(static_cast<int>(width + 2)) << "parameter" << std::setw(16) << "value"
-      << "provenance\n";
-  for (const auto& p : scenario.parameters()) {
+  const auto value_text = [](const sim::Parameter& p) {
     std::string value = sim::describe_value(p.value, *p.spec);
     if (!p.spec->unit.empty() && value != p.spec->keyword) value += " " + p.spec->unit;
-    out << std::setw(static_cast<int>(width + 2)) << p.path << std::setw(16) << value << p.provenance.describe()
-        << "\n";
+    return value;
+  };
+  std::size_t path_width = 9, value_width = 5;
+  for (const auto& p : scenario.parameters()) {
+    path_width = std::max(path_width, p.path.size());
+    value_width = std::max(value_width, value_text(p).size());
   }
+  const auto path_column = static_cast<int>(path_width + 2), value_column = static_cast<int>(value_width + 2);
+  out << std::left << std::setw(path_column) << "parameter" << std::setw(value_column) << "value" << "provenance\n";
+  for (const auto& p : scenario.parameters())
+    out << std::setw(path_column) << p.path << std::setw(value_column) << value_text(p) << p.provenance.describe()
+        << "\n";
   if (!scenario.events().empty()) {
     out << "\nscheduled events\n";
     const sim::Clock clock(scenario.start_date());

@@ -30,6 +30,13 @@ std::string found_text(const YAML::Node& node) {
   return "?";
 }
 
+// Folded YAML text (`>`) ends in a newline that would only clutter tables.
+std::string trimmed(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\n");
+  const auto last = text.find_last_not_of(" \t\n");
+  return first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
+}
+
 std::vector<std::string> keys_of(const std::vector<ParamSpec>& params) {
   std::vector<std::string> out;
   for (const auto& p : params) out.push_back(p.key);
@@ -203,17 +210,17 @@ bool Loader::read_provenance(const YAML::Node& wrapper, const std::string& path,
       }
     }
     out.kind = Provenance::Kind::source;
-    out.document = source["document"].Scalar();
-    out.quote = source["quote"].Scalar();
+    out.document = trimmed(source["document"].Scalar());
+    out.quote = trimmed(source["quote"].Scalar());
     return true;
   }
   if (assumption) {
-    if (!assumption.IsScalar() || assumption.Scalar().empty()) {
+    if (!assumption.IsScalar() || trimmed(assumption.Scalar()).empty()) {
       problem(assumption, path + ".assumption", "expected text saying why, found " + found_text(assumption));
       return false;
     }
     out.kind = Provenance::Kind::assumption;
-    out.reason = assumption.Scalar();
+    out.reason = trimmed(assumption.Scalar());
     return true;
   }
   return false;
