@@ -41,6 +41,9 @@ echo "not hdf5" > "$work/text.h5"
 check "info on a foreign file is exit 2 with a reason" 2 "not an HDF5 file" -- "$confsim" info "$work/text.h5"
 head -c 3000 "$work/r.h5" > "$work/cut.h5"
 check "info on a truncated file is exit 2" 2 "error" -- "$confsim" info "$work/cut.h5"
+grep -v '^seed:' "$run2" > "$work/unseeded.yaml"
+check "a run with no seed draws one" 0 "seed [0-9]+, drawn" -- "$confsim" run "$work/unseeded.yaml" -o "$work/drawn.h5" --ticks 5
+check "and records that it was drawn" 0 "seed [0-9]+ \(drawn\)" -- "$confsim" info "$work/drawn.h5"
 check "rerun from a file" 0 "wrote $work/again.h5" -- "$confsim" rerun "$work/r.h5" -o "$work/again.h5"
 
 # A long run at a terminal shows a progress bar on stderr; the same run in a pipe prints none.
