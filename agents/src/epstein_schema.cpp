@@ -37,6 +37,24 @@ ParamSpec moves(const std::string& who, const std::string& reason) {
           .default_value = true, .default_reason = reason};
 }
 
+// The switches where the paper, NetLogo and Mesa differ: what a preset chooses.
+struct Choices {
+  const char* ratio_rounding;
+  const char* self_count;
+  const char* order;
+  const char* term_range;
+  bool jailed_block_cell;
+  const char* vision_shape;  // the same for citizens and cops
+};
+
+sim::Preset preset(const char* name, const char* description, const Choices& c) {
+  return {name, description,
+          {{"rules.ratio_rounding", std::string(c.ratio_rounding)}, {"rules.self_count", std::string(c.self_count)},
+           {"rules.order", std::string(c.order)}, {"jail.term_range", std::string(c.term_range)},
+           {"jail.blocks_cell", c.jailed_block_cell}, {"citizens.vision_shape", std::string(c.vision_shape)},
+           {"cops.vision_shape", std::string(c.vision_shape)}}};
+}
+
 sim::ModelSchema build_schema() {
   sim::ModelSchema s;
   s.name = "epstein_civil_violence";
@@ -110,23 +128,16 @@ sim::ModelSchema build_schema() {
          .default_reason = "the paper's agents move, then act"}}});
 
   s.presets = {
-      {"epstein2002", "The paper's rules as written (no rounding of C/A).",
-       {{"rules.ratio_rounding", std::string("none")}, {"rules.self_count", std::string("once")},
-        {"rules.order", std::string("move_then_act")}, {"jail.term_range", std::string("inclusive")},
-        {"jail.blocks_cell", false}, {"citizens.vision_shape", std::string("euclidean")},
-        {"cops.vision_shape", std::string("euclidean")}}},
-      {"netlogo", "NetLogo's Rebellion: floor(C/A), own cell in the neighbourhood, terms 0…J−1, jailed agents "
-                  "leave their cell free.",
-       {{"rules.ratio_rounding", std::string("floor")}, {"rules.self_count", std::string("twice_when_active")},
-        {"rules.order", std::string("move_then_act")}, {"jail.term_range", std::string("exclusive")},
-        {"jail.blocks_cell", false}, {"citizens.vision_shape", std::string("euclidean")},
-        {"cops.vision_shape", std::string("euclidean")}}},
-      {"mesa", "Mesa's epstein_civil_violence: round-half-even(C/A), von Neumann windows, act then move, "
-               "terms 0…J, jailed citizens block their cell.",
-       {{"rules.ratio_rounding", std::string("round_half_even")}, {"rules.self_count", std::string("once")},
-        {"rules.order", std::string("act_then_move")}, {"jail.term_range", std::string("inclusive")},
-        {"jail.blocks_cell", true}, {"citizens.vision_shape", std::string("von_neumann")},
-        {"cops.vision_shape", std::string("von_neumann")}}},
+      preset("epstein2002", "The paper's rules as written (no rounding of C/A).",
+             {"none", "once", "move_then_act", "inclusive", false, "euclidean"}),
+      preset("netlogo",
+             "NetLogo's Rebellion: floor(C/A), own cell in the neighbourhood, terms 0…J−1, jailed agents "
+             "leave their cell free.",
+             {"floor", "twice_when_active", "move_then_act", "exclusive", false, "euclidean"}),
+      preset("mesa",
+             "Mesa's epstein_civil_violence: round-half-even(C/A), von Neumann windows, act then move, "
+             "terms 0…J, jailed citizens block their cell.",
+             {"round_half_even", "once", "act_then_move", "inclusive", true, "von_neumann"}),
   };
   s.removable_populations = {"cops", "citizens"};
 
@@ -148,7 +159,7 @@ sim::ModelSchema build_schema() {
         const std::string path = std::string(who) + ".vision";
         const sim::Window window(sim::window_shape_from(scenario.word(std::string(who) + ".vision_shape")),
                                  scenario.real(path));
-        if (2 * window.reach() + 1 > std::min(w, h))
+        if (!sim::Lattice(static_cast<std::uint32_t>(w), static_cast<std::uint32_t>(h), true).fits(window))
           complain(path, "a window of radius " + std::to_string(window.reach()) + " spans " +
                              std::to_string(2 * window.reach() + 1) + " cells, more than the " +
                              std::to_string(std::min(w, h)) + "-cell torus: it would see cells twice");

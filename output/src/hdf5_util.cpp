@@ -32,10 +32,15 @@ void write_scalar_attribute(hid_t object, const std::string& name, hid_t type, c
 }
 }  // namespace
 
-void set_text_attribute(hid_t object, const std::string& name, const std::string& value) {
+Handle utf8_string_type() {
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy a string type");
   check(H5Tset_size(type, H5T_VARIABLE), "size a string type");
   check(H5Tset_cset(type, H5T_CSET_UTF8), "set UTF-8");
+  return type;
+}
+
+void set_text_attribute(hid_t object, const std::string& name, const std::string& value) {
+  const Handle type = utf8_string_type();
   const char* text = value.c_str();
   write_scalar_attribute(object, name, type, &text);
 }

@@ -48,6 +48,9 @@ hid_t memory_type(sim::StorageType type);
 std::size_t element_count(const sim::VariableData& data);
 const void* data_pointer(const sim::VariableData& data);
 
+// A variable-length UTF-8 string type: netCDF-4's `string`.
+Handle utf8_string_type();
+
 void set_text_attribute(hid_t object, const std::string& name, const std::string& value);
 void set_int_attribute(hid_t object, const std::string& name, std::int64_t value);
 void set_uint_attribute(hid_t object, const std::string& name, std::uint64_t value);

@@ -73,9 +73,7 @@ void create_dimension(hid_t parent, const std::string& name, const std::string& 
   const std::vector<hsize_t> shape{size}, max_shape{unlimited ? kUnlimited : size};
   const std::vector<hsize_t> chunk = unlimited ? std::vector<hsize_t>{kSeriesChunk} : std::vector<hsize_t>{};
   if (!labels.empty()) {
-    Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy a string type");
-    check(H5Tset_size(type, H5T_VARIABLE), "size a string type");
-    check(H5Tset_cset(type, H5T_CSET_UTF8), "set UTF-8");
+    const Handle type = detail::utf8_string_type();
     Handle ds = create_dataset(parent, name, type, shape, max_shape, chunk, 0);
     std::vector<const char*> texts;
     for (const auto& l : labels) texts.push_back(l.c_str());
@@ -366,9 +364,7 @@ void RunFileWriter::write_schedule() {
              std::string(name) == "time" ? clock.time_units() : "");
     attach_dimensions(group, ds, {"scheduled_event"});
   }
-  Handle text_type(H5Tcopy(H5T_C_S1), H5Tclose, "copy a string type");
-  check(H5Tset_size(text_type, H5T_VARIABLE), "size a string type");
-  check(H5Tset_cset(text_type, H5T_CSET_UTF8), "set UTF-8");
+  const Handle text_type = detail::utf8_string_type();
   for (const auto& [name, texts] : {std::pair{"name", &names}, std::pair{"action", &actions}}) {
     Handle ds = create_dataset(group, name, text_type, {n}, {kUnlimited}, {kSeriesChunk}, 0);
     std::vector<const char*> pointers;

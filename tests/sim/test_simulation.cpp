@@ -32,5 +32,5 @@ TEST_CASE("remove_share withdraws a share of those present, each time it repeats
 TEST_CASE("every citizen is quiescent, active or jailed at every tick", "[property][simulation]") {
   const auto series = testing::run_series(testing::scenario_from_text(testing::kSmallScenario), 3);
   for (std::size_t t = 0; t < series.at("active").size(); ++t)
-    REQUIRE(series.at("quiescent")[t] + series.at("active")[t] + series.at("jailed")[t] == 280);
+    REQUIRE(series.at("quiescent")[t] + series.at("active")[t] + series.at("jailed")[t] == 280);  // 0.7 × 400
 }
