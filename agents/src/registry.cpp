@@ -3,16 +3,18 @@
 #include <stdexcept>
 
 #include "confsim/agents/epstein.hpp"
+#include "confsim/agents/iraq.hpp"
 
 namespace confsim::agents {
 
 const std::vector<const sim::ModelSchema*>& model_schemas() {
-  static const std::vector<const sim::ModelSchema*> schemas = {&epstein::schema()};
+  static const std::vector<const sim::ModelSchema*> schemas = {&epstein::schema(), &iraq::schema()};
   return schemas;
 }
 
 std::unique_ptr<sim::Model> make_model(const sim::Scenario& scenario, std::uint64_t seed) {
   if (scenario.model() == epstein::schema().name) return epstein::make_model(scenario, seed);
+  if (scenario.model() == iraq::schema().name) return iraq::make_model(scenario, seed);
   throw std::invalid_argument("no model named '" + scenario.model() + "'");
 }
 

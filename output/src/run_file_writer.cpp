@@ -308,7 +308,8 @@ void RunFileWriter::write_events() {
   create_dimension(group, "event", "event index", n, true, {});
   const sim::Clock clock(info_.scenario->start_date());
   const auto column = [&](const std::string& name, sim::StorageType type, const std::string& long_name,
-                          const std::string& units, auto pick, const std::vector<std::string>& categories) {
+                          const std::string& units, auto pick, const std::vector<std::string>& categories,
+                          bool may_be_none = false) {
     std::vector<double> values(n);
     for (hsize_t i = 0; i < n; ++i) values[i] = static_cast<double>(pick(events_[i]));
     Handle ds = create_dataset(group, name, file_type(type), {n}, {kUnlimited}, {kSeriesChunk}, 0);
@@ -316,6 +317,7 @@ void RunFileWriter::write_events() {
     describe(ds, long_name, units);
     if (!categories.empty()) {
       std::vector<std::pair<int, std::string>> flags;
+      if (may_be_none) flags.emplace_back(sim::kNoActor, "none");
       for (std::size_t k = 0; k < categories.size(); ++k) flags.emplace_back(static_cast<int>(k), categories[k]);
       detail::set_flag_attributes(ds, type, flags);
     }
@@ -331,6 +333,8 @@ void RunFileWriter::write_events() {
   column("actor", StorageType::int32, "who acted", "", [](const EventRecord& e) { return e.actor; }, cat.actors);
   column("target", StorageType::int32, "who was acted upon", "", [](const EventRecord& e) { return e.target; },
          cat.targets);
+  column("target_actor", StorageType::int32, "the actor acted upon, where the target is one of them", "",
+         [](const EventRecord& e) { return e.target_actor; }, cat.actors, true);
   column("region", StorageType::int32, "where", "", [](const EventRecord& e) { return e.region; }, cat.regions);
   column("killed", StorageType::int32, "people killed", "1", [](const EventRecord& e) { return e.killed; }, {});
   column("wounded", StorageType::int32, "people wounded", "1", [](const EventRecord& e) { return e.wounded; }, {});

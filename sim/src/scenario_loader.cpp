@@ -3,7 +3,9 @@
 // and what was found.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -14,6 +16,20 @@ namespace confsim::sim {
 namespace {
 
 const char* const kEventsKey = "events";
+
+// The node at a dotted path, or an undefined node when any step is missing or not a map.
+YAML::Node node_at(const YAML::Node& root, const std::string& dotted) {
+  YAML::Node node;
+  node.reset(root);
+  std::stringstream parts(dotted);
+  for (std::string part; std::getline(parts, part, '.');) {
+    const YAML::Node& view = node;  // const access: looking up must never insert the key
+    if (!view.IsMap() || !view[part]) return YAML::Node(YAML::NodeType::Undefined);
+    const YAML::Node child = view[part];
+    node.reset(child);
+  }
+  return node;
+}
 
 std::string found_text(const YAML::Node& node) {
   switch (node.Type()) {
@@ -291,7 +307,7 @@ void Loader::reject_unknown_keys(const YAML::Node& map, const std::string& prefi
     if (!guess.empty())
       message += "; did you mean '" + guess + "'?";
     else if (!elsewhere.empty())
-      message += "; it belongs under '" + elsewhere.substr(0, elsewhere.find('.')) + "' (" + elsewhere + ")";
+      message += "; it belongs under '" + elsewhere.substr(0, elsewhere.rfind('.')) + "' (" + elsewhere + ")";
     else
       message += "; expected one of: " + [&] {
         std::string list;
@@ -304,7 +320,7 @@ void Loader::reject_unknown_keys(const YAML::Node& map, const std::string& prefi
 
 void Loader::read_section(const YAML::Node& root, const SectionSpec& section, const ModelSchema* model,
                           const std::vector<const SectionSpec*>& all_sections, std::vector<Parameter>& out) {
-  const YAML::Node node = root[section.key];
+  const YAML::Node node = node_at(root, section.key);
   if (node && !node.IsMap() && !node.IsNull()) {
     problem(node, section.key, "expected a map of " + section.description + ", found " + found_text(node));
     return;
@@ -419,18 +435,35 @@ std::vector<ScheduledEvent> Loader::read_events(const YAML::Node& list, const Mo
       problem(e, path, "expected exactly one of set, ramp or remove_share, found " + std::to_string(actions));
       continue;
     }
+    // A set may change several conditions at once (a new cabinet changes several policies); each
+    // becomes its own scheduled change sharing the event's name, date and provenance.
+    std::vector<std::pair<std::string, double>> extra_sets;
     if (const YAML::Node set = e["set"]) {
       ev.action = ScheduledEvent::Action::set;
-      if (!set.IsMap() || set.size() != 1) {
-        problem(set, path + ".set", "expected one {parameter.path: value}, found " + found_text(set));
+      if (!set.IsMap() || set.size() == 0) {
+        problem(set, path + ".set", "expected {parameter.path: value, ...}, found " + found_text(set));
         continue;
       }
-      const auto kv = *set.begin();
-      ev.target = kv.first.as<std::string>();
-      if (!check_target(kv.first, ev.target, path + ".set")) continue;
-      const auto value = read_scalar(kv.second, *schedulable(ev.target)->spec, path + ".set." + ev.target);
-      if (!value) continue;
-      ev.value = std::get<double>(*value);
+      bool all_valid = true;
+      for (const auto& kv : set) {
+        const std::string target = kv.first.as<std::string>();
+        if (!check_target(kv.first, target, path + ".set")) {
+          all_valid = false;
+          continue;
+        }
+        const auto value = read_scalar(kv.second, *schedulable(target)->spec, path + ".set." + target);
+        if (!value) {
+          all_valid = false;
+          continue;
+        }
+        if (ev.target.empty()) {
+          ev.target = target;
+          ev.value = std::get<double>(*value);
+        } else {
+          extra_sets.emplace_back(target, std::get<double>(*value));
+        }
+      }
+      if (!all_valid) continue;
     } else if (const YAML::Node ramp = e["ramp"]) {
       ev.action = ScheduledEvent::Action::ramp;
       if (!ramp.IsMap()) {
@@ -488,7 +521,14 @@ std::vector<ScheduledEvent> Loader::read_events(const YAML::Node& list, const Mo
       ev.times = std::get<std::int64_t>(*times);
     }
     if (e["source"] || e["assumption"]) read_provenance(e, path, ev.provenance);
-    if (ok) events.push_back(std::move(ev));
+    if (!ok) continue;
+    for (const auto& [target, value] : extra_sets) {
+      ScheduledEvent also = ev;
+      also.target = target;
+      also.value = value;
+      events.push_back(std::move(also));
+    }
+    events.insert(events.end() - static_cast<std::ptrdiff_t>(extra_sets.size()), std::move(ev));
   }
   return events;
 }
@@ -531,10 +571,37 @@ ScenarioPtr Loader::build(const YAML::Node& root, const LoadOptions& options, co
   if (model)
     for (const auto& s : model->sections) sections.push_back(&s);
 
-  std::vector<std::string> known_top = keys_of(top_level_params());
-  for (const SectionSpec* s : sections) known_top.push_back(s->key);
-  known_top.push_back(kEventsKey);
-  if (model) reject_unknown_keys(root, "", known_top, sections);
+  // A section key may be dotted ("regions.basra"): every map on the way holds only known children.
+  std::map<std::string, std::vector<std::string>> children_of;  // by parent path; "" is the root
+  for (const auto& key : keys_of(top_level_params())) children_of[""].push_back(key);
+  children_of[""].push_back(kEventsKey);
+  for (const SectionSpec* s : sections) {
+    std::string parent;
+    std::stringstream parts(s->key);
+    for (std::string part; std::getline(parts, part, '.');) {
+      auto& known = children_of[parent];
+      if (std::find(known.begin(), known.end(), part) == known.end()) known.push_back(part);
+      parent = parent.empty() ? part : parent + "." + part;
+    }
+  }
+  if (model)
+    for (const auto& [parent, known] : children_of) {
+      if (parent.empty()) {
+        reject_unknown_keys(root, "", known, sections);
+        continue;
+      }
+      if (std::any_of(sections.begin(), sections.end(), [&](const SectionSpec* s) { return s->key == parent; }))
+        continue;  // a section checks its own keys
+      const YAML::Node node = node_at(root, parent);
+      if (node && !node.IsMap())
+        problem(node, parent, "expected a map with keys " + [&] {
+          std::string list;
+          for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+          return list;
+        }() + ", found " + found_text(node));
+      else if (node)
+        reject_unknown_keys(node, parent, known, sections);
+    }
 
   Scenario::Contents c;
   c.file = file_;

@@ -77,14 +77,24 @@ namespace {
 class SeriesRecorder final : public sim::Recorder {
  public:
   std::vector<std::string> names;
-  std::vector<std::vector<double>> values;
+  std::vector<std::size_t> elements;  // per variable: values per tick (the product of its extra dimensions)
+  std::vector<std::vector<double>> values;  // per variable: tick-major, then its elements
   void begin(const sim::RunInfo&, const sim::OutputSchema& schema) override {
-    for (const auto& v : schema.series) names.push_back(v.name);
+    std::map<std::string, std::size_t> size_of;
+    for (const auto& d : schema.dimensions) size_of[d.name] = d.labels.empty() ? d.size : d.labels.size();
+    for (const auto& v : schema.series) {
+      names.push_back(v.name);
+      std::size_t n = 1;
+      for (const auto& d : v.dims) n *= size_of.at(d);
+      elements.push_back(n);
+    }
     values.resize(names.size());
   }
   void record_statics(const std::vector<sim::VariableData>&) override {}
   void record_tick(std::int64_t, const std::vector<double>& series) override {
-    for (std::size_t i = 0; i < series.size(); ++i) values[i].push_back(series[i]);
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < names.size(); ++i)
+      for (std::size_t k = 0; k < elements[i]; ++k) values[i].push_back(series.at(next++));
   }
   void record_events(const std::vector<sim::EventRecord>&) override {}
   void record_snapshot(std::int64_t, const std::vector<sim::VariableData>&) override {}

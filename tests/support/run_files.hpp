@@ -20,7 +20,8 @@ std::string read_text(const std::string& path);
 
 sim::ScenarioPtr scenario_from_text(const std::string& text, const std::vector<std::string>& overrides = {});
 
-// Runs a scenario in memory (no file) and returns each series by name.
+// Runs a scenario in memory (no file) and returns each series by name: tick-major, then the
+// elements along its extra dimensions (e.g. regions).
 std::map<std::string, std::vector<double>> run_series(const sim::ScenarioPtr& scenario, std::uint64_t seed,
                                                       int threads = 2);
 

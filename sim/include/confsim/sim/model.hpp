@@ -45,10 +45,14 @@ struct OutputSchema {
 };
 
 // Something that happened, as counts (e.g. "security forces arrested 4 citizens in region R").
+// A release counts the people released in `arrested`. target_actor names the actor acted upon when
+// it is one of the actors (a raid on a given militia), else kNoActor.
+inline constexpr std::int32_t kNoActor = -1;
 struct EventRecord {
   std::int64_t tick = 0;
   std::int32_t kind = 0, actor = 0, target = 0, region = 0;
   std::int64_t killed = 0, wounded = 0, arrested = 0;
+  std::int32_t target_actor = kNoActor;
 };
 
 using VariableData = std::variant<std::vector<std::int8_t>, std::vector<std::int32_t>, std::vector<float>,

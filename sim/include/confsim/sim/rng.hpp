@@ -23,6 +23,13 @@ enum class Purpose : std::uint32_t {
   jail_term = 7,
   release_placement = 8,
   scheduled_removal = 9,
+  activation_draw = 10,      // a protester's share of today's assembly cost
+  repression = 11,           // whether security forces or gunmen hit an active protester
+  casualties = 12,           // how many people a hit kills, wounds or detains
+  faction_action = 13,       // a faction's choice of actions for the day
+  faction_target = 14,       // which target, weapon or region an action takes
+  faction_outcome = 15,      // what an action achieves (deaths, detainees)
+  unit_deployment = 16,      // where a security unit stands today
 };
 
 // Who a stream belongs to. Kinds are numbered here, once, for the same reason as purposes.
@@ -30,6 +37,9 @@ enum class StreamOwner : std::uint32_t {
   world = 0,
   citizen = 1,
   cop = 2,
+  protester = 3,       // a group of citizens on a regional protest lattice
+  security_unit = 4,   // a unit of the state's security forces on a lattice
+  faction = 5,         // a strategic actor: government, militia, coalition, sponsor
 };
 
 class RandomStream {

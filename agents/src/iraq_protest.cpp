@@ -1,0 +1,239 @@
+// The protest lattice of one governorate. Groups do not move (a neighbourhood's people protest
+// where they live); security units redeploy every day. Every draw is keyed by (seed, agent, tick,
+// purpose) and every pass writes only its own slots, so results do not depend on thread count.
+#include "iraq_protest.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "confsim/sim/distributions.hpp"
+#include "confsim/sim/parallel.hpp"
+#include "confsim/sim/rng.hpp"
+
+namespace confsim::agents::iraq {
+
+using sim::Purpose;
+using sim::RandomStream;
+using sim::StreamOwner;
+
+Casualties& Casualties::operator+=(const Casualties& other) {
+  if (killed.empty()) *this = Casualties(other.killed.size());
+  for (std::size_t a = 0; a < other.killed.size(); ++a) {
+    killed[a] += other.killed[a];
+    wounded[a] += other.wounded[a];
+    arrested[a] += other.arrested[a];
+  }
+  return *this;
+}
+
+namespace {
+
+std::uint32_t lattice_side(std::size_t groups, double density, int reach) {
+  const double cells = std::ceil(static_cast<double>(groups) / density);
+  const auto side = static_cast<std::uint32_t>(std::ceil(std::sqrt(std::max(1.0, cells))));
+  return std::max<std::uint32_t>(side, static_cast<std::uint32_t>(2 * reach + 1));
+}
+
+std::size_t group_count(const RegionParameters& r, double people_per_agent) {
+  return static_cast<std::size_t>(std::max(1.0, std::round(r.population / people_per_agent)));
+}
+
+}  // namespace
+
+RegionLattice::RegionLattice(std::size_t region, const Parameters& p, std::uint64_t seed,
+                             std::uint64_t first_protester_id, std::uint64_t first_unit_id, std::size_t actors)
+    : region_(region),
+      p_(p),
+      seed_(seed),
+      first_protester_id_(first_protester_id),
+      first_unit_id_(first_unit_id),
+      actors_(actors),
+      lattice_([&] {
+        const int reach = static_cast<int>(std::max({p.protest_vision, p.unit_vision, p.office_reach}));
+        const auto side = lattice_side(group_count(p.regions[region], p.people_per_agent), p.protest_density, reach);
+        return sim::Lattice(side, side, true);
+      }()),
+      protester_window_(sim::WindowShape::euclidean, p.protest_vision),
+      unit_window_(sim::WindowShape::euclidean, p.unit_vision),
+      office_window_(sim::WindowShape::euclidean, p.office_reach),
+      units_near_(lattice_, std::max(protester_window_.reach(), office_window_.reach())),
+      actives_near_(lattice_, std::max(protester_window_.reach(), office_window_.reach())) {
+  const std::size_t groups = group_count(p.regions[region], p.people_per_agent);
+  const std::uint32_t cells = lattice_.cell_count();
+  // Exactly `groups` groups on distinct cells: the first of a keyed shuffle of all cells.
+  std::vector<sim::CellIndex> order(cells);
+  std::iota(order.begin(), order.end(), sim::CellIndex{0});
+  RandomStream placement(seed_, StreamOwner::world, 100 + region, 0, Purpose::initial_placement);
+  for (std::uint32_t i = 0; i < groups && i + 1 < cells; ++i)
+    std::swap(order[i], order[static_cast<std::uint32_t>(sim::draw_integer(placement, i, cells - 1))]);
+  cell_.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(groups));
+  hardship_.resize(groups);
+  risk_aversion_.resize(groups);
+  const double mean = p.regions[region].hardship;
+  const double low = std::max(0.0, mean - p.hardship_spread), high = std::min(1.0, mean + p.hardship_spread);
+  sim::parallel_blocks(groups, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      RandomStream draw(seed_, StreamOwner::protester, first_protester_id_ + i, 0, Purpose::initial_attributes);
+      hardship_[i] = static_cast<float>(high > low ? sim::draw_uniform(draw, low, high) : low);
+      risk_aversion_[i] = static_cast<float>(sim::draw_uniform(draw, 0.0, 1.0));
+    }
+  });
+  state_.assign(groups, quiet);
+  people_.assign(groups, static_cast<std::int32_t>(std::min(p.people_per_agent, 2e9)));
+  detention_left_.assign(groups, 0);
+  struck_by_.assign(groups, -1);
+  killed_.assign(groups, 0);
+  wounded_.assign(groups, 0);
+  arrested_.assign(groups, 0);
+
+  const auto units = static_cast<std::size_t>(std::round(static_cast<double>(groups) * p.units_per_1000 / 1000.0));
+  unit_cell_.resize(units);
+  RandomStream unit_placement(seed_, StreamOwner::world, 200 + region, 0, Purpose::initial_placement);
+  for (auto& c : unit_cell_) c = static_cast<sim::CellIndex>(sim::draw_integer(unit_placement, 0, cells - 1));
+  units_per_cell_.assign(cells, 0);
+  protester_at_.assign(cells, 0);
+  actives_near_.rebuild([](sim::CellIndex) { return 0; });  // nobody protests before the first day
+}
+
+void RegionLattice::place_offices(const std::vector<std::size_t>& militias_here) {
+  RandomStream draw(seed_, StreamOwner::world, 300 + region_, 0, Purpose::initial_placement);
+  for (std::size_t m : militias_here)
+    offices_.push_back({m, static_cast<sim::CellIndex>(sim::draw_integer(draw, 0, lattice_.cell_count() - 1))});
+}
+
+void RegionLattice::act(std::int64_t tick, const FieldOrders& orders) {
+  const auto t = static_cast<std::uint64_t>(tick);
+  const std::size_t groups = cell_.size();
+  // Units redeploy within their window.
+  const auto& reachable = unit_window_.offsets();
+  sim::parallel_blocks(unit_cell_.size(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t u = begin; u < end; ++u) {
+      RandomStream draw(seed_, StreamOwner::security_unit, first_unit_id_ + u, t, Purpose::unit_deployment);
+      const auto& step = reachable[static_cast<std::size_t>(
+          sim::draw_integer(draw, 0, static_cast<std::int64_t>(reachable.size()) - 1))];
+      lattice_.shifted(unit_cell_[u], step, unit_cell_[u]);
+    }
+  });
+  std::fill(units_per_cell_.begin(), units_per_cell_.end(), 0);
+  for (sim::CellIndex c : unit_cell_) ++units_per_cell_[c];
+  units_near_.rebuild([&](sim::CellIndex c) { return units_per_cell_[c]; });
+
+  // Rule A on counts taken before anyone decides.
+  const auto mark_actives = [&] {
+    std::fill(protester_at_.begin(), protester_at_.end(), 0);
+    for (std::size_t i = 0; i < groups; ++i) protester_at_[cell_[i]] = state_[i] == protesting;
+    actives_near_.rebuild([&](sim::CellIndex c) { return protester_at_[c]; });
+  };
+  mark_actives();
+  sim::parallel_blocks(groups, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      if (state_[i] != quiet && state_[i] != protesting) continue;
+      const std::int32_t units = units_near_.count(cell_[i], protester_window_);
+      const std::int32_t actives = 1 + actives_near_.count(cell_[i], protester_window_) - (state_[i] == protesting);
+      const double arrest_prob = 1.0 - std::exp(-p_.arrest_constant * units / static_cast<double>(actives));
+      state_[i] = protests(hardship_[i], orders.legitimacy, risk_aversion_[i], arrest_prob, p_.threshold,
+                           orders.assembly_cost)
+                      ? protesting
+                      : quiet;
+    }
+  });
+  mark_actives();
+  active_people_ = sim::deterministic_sum<std::int64_t>(groups, [&](std::size_t begin, std::size_t end) {
+    std::int64_t n = 0;
+    for (std::size_t i = begin; i < end; ++i) n += state_[i] == protesting ? people_[i] : 0;
+    return n;
+  });
+
+  // Confrontations: security units share out their capacity among the active groups they reach;
+  // gunmen of a militia that fires today hit every active group within reach of its offices.
+  const auto office_reach2 = p_.office_reach * p_.office_reach;
+  sim::parallel_blocks(groups, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      struck_by_[i] = -1;
+      killed_[i] = wounded_[i] = arrested_[i] = 0;
+      if (state_[i] != protesting) continue;
+      const std::uint64_t id = first_protester_id_ + i;
+      RandomStream hit(seed_, StreamOwner::protester, id, t, Purpose::repression);
+      RandomStream toll(seed_, StreamOwner::protester, id, t, Purpose::casualties);
+      for (const Office& office : offices_) {
+        if (!orders.militia_fires[office.militia]) continue;
+        const auto dx = std::abs(static_cast<double>(lattice_.x_of(cell_[i])) - lattice_.x_of(office.cell));
+        const auto dy = std::abs(static_cast<double>(lattice_.y_of(cell_[i])) - lattice_.y_of(office.cell));
+        const double wx = std::min(dx, lattice_.width() - dx), wy = std::min(dy, lattice_.height() - dy);
+        if (wx * wx + wy * wy > office_reach2) continue;
+        struck_by_[i] = static_cast<std::int8_t>(1 + office.militia);
+        killed_[i] = static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i], p_.gunfire_kill_probability));
+        wounded_[i] = static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i] - killed_[i], p_.wound_probability));
+        break;
+      }
+      if (struck_by_[i] >= 0) continue;
+      const std::int32_t units = units_near_.count(cell_[i], protester_window_);
+      if (units == 0) continue;
+      const std::int32_t actives = actives_near_.count(cell_[i], protester_window_);
+      const double confronted = 1.0 - std::exp(-p_.repression_rate * units / static_cast<double>(actives));
+      if (!sim::draw_bernoulli(hit, confronted)) continue;
+      struck_by_[i] = 0;
+      if (sim::draw_bernoulli(hit, orders.lethal_share)) {
+        killed_[i] = static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i], p_.kill_probability));
+        wounded_[i] = static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i] - killed_[i], p_.wound_probability));
+      } else if (sim::draw_bernoulli(hit, p_.arrest_share)) {
+        arrested_[i] = people_[i];
+      }
+    }
+  });
+}
+
+Casualties RegionLattice::resolve() {
+  return sim::deterministic_sum<Casualties>(cell_.size(), [&](std::size_t begin, std::size_t end) {
+    Casualties part(actors_);
+    for (std::size_t i = begin; i < end; ++i) {
+      if (state_[i] == detained) {
+        if (--detention_left_[i] <= 0) state_[i] = quiet;
+        continue;
+      }
+      if (struck_by_[i] < 0) continue;
+      const auto a = static_cast<std::size_t>(struck_by_[i]);
+      part.killed[a] += killed_[i];
+      part.wounded[a] += wounded_[i];
+      part.arrested[a] += arrested_[i];
+      people_[i] -= killed_[i];
+      if (people_[i] <= 0) {
+        state_[i] = dead;
+      } else if (arrested_[i] > 0 && p_.jail_days > 0) {
+        state_[i] = detained;
+        detention_left_[i] = static_cast<std::int32_t>(p_.jail_days);
+      } else {
+        state_[i] = quiet;  // dispersed
+      }
+    }
+    return part;
+  });
+}
+
+std::int64_t RegionLattice::active_people_near(std::size_t militia) const {
+  std::int64_t n = 0;
+  for (const Office& office : offices_)
+    if (office.militia == militia) n += actives_near_.count(office.cell, office_window_);
+  return static_cast<std::int64_t>(static_cast<double>(n) * p_.people_per_agent);
+}
+
+double RegionLattice::mean_grievance(double legitimacy) const {
+  double sum = 0;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < cell_.size(); ++i)
+    if (state_[i] == quiet || state_[i] == protesting) {
+      sum += hardship_[i] * (1.0 - legitimacy);
+      ++n;
+    }
+  return n > 0 ? sum / static_cast<double>(n) : 0.0;
+}
+
+std::vector<std::int8_t> RegionLattice::cell_states() const {
+  std::vector<std::int8_t> cells(lattice_.cell_count(), empty_cell);
+  for (sim::CellIndex c : unit_cell_) cells[c] = unit_cell;
+  for (std::size_t i = 0; i < cell_.size(); ++i) cells[cell_[i]] = state_[i];
+  return cells;
+}
+
+}  // namespace confsim::agents::iraq
