@@ -709,7 +709,8 @@ class IraqModel final : public sim::Model {
       killed = 1;  // convoys are driven and guarded by Iraqis
     }
     f.us_blame += 1.0;
-    if (f.parent >= 0) factions_[static_cast<std::size_t>(f.parent)].us_blame += 0.5;
+    // Front groups "could even be new names for the exact same group" (003): the parent shares the blame.
+    if (f.parent >= 0) factions_[static_cast<std::size_t>(f.parent)].us_blame += 1.0;
     ++attacks_on_us_today_;
     emit(kind, actor_of(m), target, region, killed, 0, 0);
   }

@@ -65,6 +65,15 @@ int main(int argc, char** argv) {
   auto* info_cmd = cli.add_subcommand("info", "Describe a run file: how it was made and what it holds.");
   info_cmd->add_option("run_file", info_path, "A run file written by confsim run")->required();
 
+  std::vector<std::string> check_files;
+  std::string targets_path;
+  auto* check_cmd = cli.add_subcommand(
+      "check",
+      "Score run files against calibration targets: for each target its expectation, the mean and 90% interval "
+      "over the runs, and PASS or FAIL. Exit 0 when every target passes, 1 when one fails, 2 for bad input.");
+  check_cmd->add_option("run_files", check_files, "Run files written by confsim run (e.g. one per seed)")->required();
+  check_cmd->add_option("--targets", targets_path, "Targets YAML file (e.g. scenarios/iraq/targets.yaml)")->required();
+
   auto* reference_cmd =
       cli.add_subcommand("reference", "Print the scenario reference (every key, type, default) as Markdown.");
 
@@ -105,6 +114,14 @@ int main(int argc, char** argv) {
         print_run_file_info(info_path, std::cout, false);
       } catch (const std::runtime_error& e) {
         std::cerr << "confsim: error: " << e.what() << "\n";  // the file given is the bad input
+        return kExitInvalidInput;
+      }
+    } else if (*check_cmd) {
+      try {
+        return check_runs(check_files, targets_path, std::cout) ? kExitOk : kExitFailure;
+      } catch (const std::runtime_error& e) {
+        if (dynamic_cast<const sim::InputError*>(&e)) throw;
+        std::cerr << "confsim: error: " << e.what() << "\n";  // a run file given is the bad input
         return kExitInvalidInput;
       }
     } else if (*reference_cmd) {

@@ -1,7 +1,9 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <iomanip>
@@ -13,6 +15,7 @@
 #include "confsim/agents/registry.hpp"
 #include "confsim/app/commands.hpp"
 #include "confsim/output/run_file.hpp"
+#include "confsim/output/targets.hpp"
 #include "confsim/sim/simulation.hpp"
 #include "progress.hpp"
 
@@ -164,6 +167,39 @@ void print_explanation(const sim::Scenario& scenario, std::ostream& out) {
       out << "\n";
     }
   }
+}
+
+bool check_runs(const std::vector<std::string>& run_files, const std::string& targets_path, std::ostream& out) {
+  const auto targets = output::load_targets(targets_path);
+  const auto results = output::score_runs(targets, run_files);
+  std::size_t name_width = 6, expect_width = 8;
+  for (const auto& r : results) {
+    name_width = std::max(name_width, r.target->name.size());
+    expect_width = std::max(expect_width, r.target->describe_expectation().size());
+  }
+  const auto cell = [](std::string text, std::size_t width) {
+    // Widths count code points, so that ≥ and ∞ line up.
+    std::size_t shown = 0;
+    for (unsigned char c : text) shown += (c & 0xC0) != 0x80;
+    return text + std::string(width > shown ? width - shown : 0, ' ');
+  };
+  const auto fixed = [](double v) {
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(std::abs(v) < 10 ? 2 : 1) << v;
+    return s.str();
+  };
+  out << cell("target", name_width) << "  " << cell("expected", expect_width) << "  " << cell("mean", 9) << "  "
+      << cell("90% interval", 21) << "  " << cell("in range", 8) << "  result\n";
+  std::size_t passed = 0;
+  for (const auto& r : results) {
+    passed += r.pass;
+    out << cell(r.target->name, name_width) << "  " << cell(r.target->describe_expectation(), expect_width) << "  "
+        << cell(fixed(r.mean), 9) << "  " << cell("[" + fixed(r.p05) + ", " + fixed(r.p95) + "]", 21) << "  "
+        << cell(fixed(r.share_within * 100) + "%", 8) << "  " << (r.pass ? "PASS" : "FAIL") << "\n";
+  }
+  out << passed << "/" << results.size() << " targets met over " << run_files.size() << " run"
+      << (run_files.size() == 1 ? "" : "s") << " (" << targets_path << ")\n";
+  return passed == results.size();
 }
 
 void print_run_file_info(const std::string& path, std::ostream& out, bool brief) {

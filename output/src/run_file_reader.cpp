@@ -1,4 +1,6 @@
+#include <cmath>
 #include <filesystem>
+#include <sstream>
 
 #include "confsim/output/run_file.hpp"
 #include "hdf5_util.hpp"
@@ -90,6 +92,85 @@ RunFileSummary read_run_file_summary(const std::string& path) {
       throw std::runtime_error(path + ": cannot list the contents of " + (group_name.empty() ? "/" : group_name));
   }
   return summary;
+}
+
+namespace {
+
+std::vector<double> read_doubles(hid_t parent, const std::string& name, const std::string& path) {
+  if (H5Lexists(parent, name.c_str(), H5P_DEFAULT) <= 0) throw std::runtime_error(path + ": no variable " + name);
+  Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
+  Handle space(H5Dget_space(ds), H5Sclose, "read the shape of " + name);
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  std::vector<double> values(static_cast<std::size_t>(std::max<hssize_t>(n, 0)));
+  if (n > 0) detail::check(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "read " + name);
+  return values;
+}
+
+// code → name from CF flag_values / flag_meanings.
+std::map<long long, std::string> flag_names(hid_t parent, const std::string& name, const std::string& path) {
+  Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
+  if (H5Aexists(ds, "flag_values") <= 0 || H5Aexists(ds, "flag_meanings") <= 0)
+    throw std::runtime_error(path + ": events/" + name + " has no flag_values/flag_meanings");
+  Handle attr(H5Aopen(ds, "flag_values", H5P_DEFAULT), H5Aclose, "open flag_values");
+  Handle space(H5Aget_space(attr), H5Sclose, "read the shape of flag_values");
+  std::vector<double> codes(static_cast<std::size_t>(std::max<hssize_t>(H5Sget_simple_extent_npoints(space), 0)));
+  if (!codes.empty()) detail::check(H5Aread(attr, H5T_NATIVE_DOUBLE, codes.data()), "read flag_values");
+  std::istringstream meanings(detail::attribute_as_text(ds, "flag_meanings"));
+  std::map<long long, std::string> out;
+  for (double code : codes) {
+    std::string meaning;
+    if (!(meanings >> meaning)) throw std::runtime_error(path + ": events/" + name + " has fewer meanings than values");
+    out[std::llround(code)] = meaning;
+  }
+  return out;
+}
+
+}  // namespace
+
+EventTable read_events(const std::string& path) {
+  Handle file = open_run_file(path);
+  EventTable table;
+  table.start_date = detail::attribute_as_text(file, "start_date").substr(0, 10);
+  if (H5Lexists(file, "events", H5P_DEFAULT) <= 0) throw std::runtime_error(path + ": no /events group");
+  Handle group(H5Gopen2(file, "events", H5P_DEFAULT), H5Gclose, "open /events");
+  const auto tick = read_doubles(group, "tick", path);
+  table.rows.resize(tick.size());
+  for (std::size_t i = 0; i < tick.size(); ++i) table.rows[i].tick = std::llround(tick[i]);
+  const auto text_column = [&](const char* name, std::string EventRow::*field, bool optional) {
+    if (optional && H5Lexists(group, name, H5P_DEFAULT) <= 0) return;
+    const auto codes = read_doubles(group, name, path);
+    const auto names = flag_names(group, name, path);
+    for (const auto& [code, meaning] : names) table.categories[name].push_back(meaning);
+    for (std::size_t i = 0; i < table.rows.size() && i < codes.size(); ++i) {
+      const auto it = names.find(std::llround(codes[i]));
+      table.rows[i].*field = it == names.end() ? std::to_string(std::llround(codes[i])) : it->second;
+    }
+  };
+  text_column("kind", &EventRow::kind, false);
+  text_column("actor", &EventRow::actor, false);
+  text_column("target", &EventRow::target, false);
+  text_column("target_actor", &EventRow::target_actor, true);
+  text_column("region", &EventRow::region, false);
+  const auto count_column = [&](const char* name, std::int64_t EventRow::*field) {
+    const auto values = read_doubles(group, name, path);
+    for (std::size_t i = 0; i < table.rows.size() && i < values.size(); ++i) table.rows[i].*field = std::llround(values[i]);
+  };
+  count_column("killed", &EventRow::killed);
+  count_column("wounded", &EventRow::wounded);
+  count_column("arrested", &EventRow::arrested);
+  return table;
+}
+
+std::vector<double> read_series(const std::string& path, const std::string& name) {
+  Handle file = open_run_file(path);
+  if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) throw std::runtime_error(path + ": no series " + name);
+  {
+    Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
+    Handle space(H5Dget_space(ds), H5Sclose, "read the shape of " + name);
+    if (H5Sget_simple_extent_ndims(space) != 1)
+      throw std::runtime_error(path + ": " + name + " is not a series along time alone");
+  }
+  return read_doubles(file, name, path);
 }
 
 std::string read_root_attribute(const std::string& path, const std::string& name) {

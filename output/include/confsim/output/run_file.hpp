@@ -70,4 +70,19 @@ RunFileSummary read_run_file_summary(const std::string& path);
 // A root attribute as text (e.g. "scenario_text", "seed"); throws if absent.
 std::string read_root_attribute(const std::string& path, const std::string& name);
 
+// The /events table with its categorical codes decoded to names.
+struct EventRow {
+  std::int64_t tick = 0;
+  std::string kind, actor, target, target_actor, region;
+  std::int64_t killed = 0, wounded = 0, arrested = 0;
+};
+struct EventTable {
+  std::string start_date;  // YYYY-MM-DD of tick 0
+  std::vector<EventRow> rows;
+  std::map<std::string, std::vector<std::string>> categories;  // column → every name it may hold
+};
+EventTable read_events(const std::string& path);
+// A series along time only (one value per tick); throws if absent or not 1-D.
+std::vector<double> read_series(const std::string& path, const std::string& name);
+
 }  // namespace confsim::output

@@ -1,0 +1,50 @@
+#pragma once
+// Calibration targets: what a set of runs must show, each with its source, and the scoring of run
+// files against them. Targets count events in a date window (optionally by kind, actor, target,
+// region) or read a series on a date; each expects the mean over runs in a range, or a share of
+// runs whose own value lies in a range.
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "confsim/sim/calendar.hpp"
+#include "confsim/sim/diagnostics.hpp"
+
+namespace confsim::output {
+
+struct EventFilter {
+  std::vector<std::string> kinds, actors, targets, target_actors, regions;  // empty: any
+  sim::Date from, to;                                                       // both ends included
+};
+
+enum class Measure { count, killed, wounded, arrested, max_arrested };
+
+struct Target {
+  std::string name;
+  std::string provenance;  // "source: doc: \"quote\"" or "assumption: ..."
+  sim::SourceLocation where;
+  std::optional<EventFilter> events;
+  Measure measure = Measure::count;
+  std::string series;  // a series along time, read on `at`
+  sim::Date at;
+  double low = -std::numeric_limits<double>::infinity(), high = std::numeric_limits<double>::infinity();
+  std::optional<double> min_share;  // set: pass when at least this share of runs lies in [low, high]
+  std::string describe_expectation() const;
+};
+
+// Throws sim::InputError (file:line:column, what was expected) for a malformed targets file.
+std::vector<Target> load_targets(const std::string& path);
+
+struct TargetResult {
+  const Target* target = nullptr;
+  std::vector<double> per_run;
+  double mean = 0, p05 = 0, p95 = 0, share_within = 0;
+  bool pass = false;
+};
+
+// Reads each run file (throws std::runtime_error with a one-line reason for a foreign or damaged
+// file; sim::InputError when a target names a kind, actor, target or region the files do not have).
+std::vector<TargetResult> score_runs(const std::vector<Target>& targets, const std::vector<std::string>& run_files);
+
+}  // namespace confsim::output

@@ -1,0 +1,315 @@
+#include "confsim/output/targets.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <numeric>
+#include <sstream>
+
+#include "confsim/output/run_file.hpp"
+
+namespace confsim::output {
+namespace {
+
+using sim::Diagnostic;
+using sim::SourceLocation;
+
+class TargetsReader {
+ public:
+  explicit TargetsReader(std::string file) : file_(std::move(file)) {}
+
+  std::vector<Target> read() {
+    std::ifstream in(file_, std::ios::binary);
+    if (!in) fail_now({}, "", "cannot open the targets file (does it exist and is it readable?)");
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) fail_now({}, "", "cannot read the targets file (is it a directory?)");
+    YAML::Node root;
+    try {
+      root = YAML::Load(text.str());
+    } catch (const YAML::ParserException& e) {
+      fail_now(e.mark, "", "this is not valid YAML: " + e.msg);
+    }
+    if (!root.IsMap() || !root["targets"] || !root["targets"].IsSequence())
+      fail_now(root.Mark(), "targets", "expected a map with a list under 'targets'");
+    known_keys(root, "", {"confsim_targets", "name", "description", "targets"});
+    std::vector<Target> out;
+    const YAML::Node list = root["targets"];
+    for (std::size_t i = 0; i < list.size(); ++i)
+      if (auto t = target(list[i], "targets[" + std::to_string(i) + "]")) out.push_back(std::move(*t));
+    if (!problems_.empty()) throw sim::InputError(problems_);
+    if (out.empty()) fail_now(list.Mark(), "targets", "expected at least one target");
+    return out;
+  }
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic> problems_;
+
+  SourceLocation at(const YAML::Mark& mark) const {
+    return {file_, mark.is_null() ? 0 : mark.line + 1, mark.is_null() ? 0 : mark.column + 1, ""};
+  }
+  void problem(const YAML::Node& node, const std::string& path, const std::string& message) {
+    problems_.push_back({at(node.Mark()), path, message});
+  }
+  [[noreturn]] void fail_now(const YAML::Mark& mark, const std::string& path, const std::string& message) {
+    problems_.push_back({at(mark), path, message});
+    throw sim::InputError(problems_);
+  }
+
+  void known_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string>& keys) {
+    for (const auto& kv : map) {
+      const std::string key = kv.first.Scalar();
+      if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+      const std::string guess = sim::closest_match(key, keys);
+      std::string list;
+      for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
+      problem(kv.first, path.empty() ? key : path + "." + key,
+              "unknown key '" + key + "'" + (guess.empty() ? "; expected one of: " + list : "; did you mean '" + guess + "'?"));
+    }
+  }
+
+  std::optional<sim::Date> date(const YAML::Node& node, const std::string& path) {
+    if (!node) {
+      problem(node, path, "missing date (expected YYYY-MM-DD)");
+      return std::nullopt;
+    }
+    const auto d = node.IsScalar() ? sim::Date::parse_iso(node.Scalar()) : std::nullopt;
+    if (!d) problem(node, path, "expected a date YYYY-MM-DD, found '" + (node.IsScalar() ? node.Scalar() : "a map or list") + "'");
+    return d;
+  }
+
+  std::vector<std::string> names(const YAML::Node& node, const std::string& path) {
+    std::vector<std::string> out;
+    if (!node) return out;
+    if (node.IsScalar()) return {node.Scalar()};
+    if (!node.IsSequence()) {
+      problem(node, path, "expected a name or a list of names");
+      return out;
+    }
+    for (const auto& item : node) out.push_back(item.Scalar());
+    return out;
+  }
+
+  std::optional<std::pair<double, double>> range(const YAML::Node& node, const std::string& path) {
+    try {
+      if (node.IsSequence() && node.size() == 2) {
+        const double lo = node[0].as<double>(), hi = node[1].as<double>();
+        if (!(lo <= hi)) {
+          problem(node, path, "expected [low, high] with low ≤ high");
+          return std::nullopt;
+        }
+        return std::make_pair(lo, hi);
+      }
+    } catch (const YAML::Exception&) {
+    }
+    problem(node, path, "expected [low, high] (numbers; .inf for no upper bound)");
+    return std::nullopt;
+  }
+
+  std::optional<Target> target(const YAML::Node& node, const std::string& path) {
+    if (!node.IsMap()) {
+      problem(node, path, "expected a target map");
+      return std::nullopt;
+    }
+    known_keys(node, path, {"name", "source", "assumption", "events", "measure", "series", "mean_within",
+                            "runs_within", "min_share"});
+    Target t;
+    t.where = at(node.Mark());
+    const std::size_t before = problems_.size();
+    if (!node["name"] || !node["name"].IsScalar()) problem(node, path + ".name", "missing the target's name");
+    else t.name = node["name"].Scalar();
+    if (const auto src = node["source"]; src && src.IsMap() && src["document"] && src["quote"])
+      t.provenance = "source: " + src["document"].Scalar() + ": \"" + src["quote"].Scalar() + "\"";
+    else if (node["assumption"] && node["assumption"].IsScalar())
+      t.provenance = "assumption: " + node["assumption"].Scalar();
+    else
+      problem(node, path, "expected source: {document, quote} or assumption: (a target says where it comes from)");
+
+    if (node["events"] && node["series"]) problem(node, path, "expected either events or series, not both");
+    if (const auto ev = node["events"]) {
+      if (!ev.IsMap()) {
+        problem(ev, path + ".events", "expected a map with from, to and optional kind, actor, target, target_actor, region");
+      } else {
+        known_keys(ev, path + ".events", {"kind", "actor", "target", "target_actor", "region", "from", "to"});
+        EventFilter f;
+        f.kinds = names(ev["kind"], path + ".events.kind");
+        f.actors = names(ev["actor"], path + ".events.actor");
+        f.targets = names(ev["target"], path + ".events.target");
+        f.target_actors = names(ev["target_actor"], path + ".events.target_actor");
+        f.regions = names(ev["region"], path + ".events.region");
+        const auto from = date(ev["from"], path + ".events.from"), to = date(ev["to"], path + ".events.to");
+        if (from && to) {
+          f.from = *from;
+          f.to = *to;
+          if (*to < *from) problem(ev, path + ".events", "'to' is before 'from'");
+        }
+        t.events = f;
+      }
+      static const std::map<std::string, Measure> measures = {{"count", Measure::count},
+                                                              {"killed", Measure::killed},
+                                                              {"wounded", Measure::wounded},
+                                                              {"arrested", Measure::arrested},
+                                                              {"max_arrested", Measure::max_arrested}};
+      if (const auto m = node["measure"]) {
+        const auto it = m.IsScalar() ? measures.find(m.Scalar()) : measures.end();
+        if (it == measures.end())
+          problem(m, path + ".measure", "expected one of count | killed | wounded | arrested | max_arrested");
+        else
+          t.measure = it->second;
+      }
+    } else if (const auto se = node["series"]) {
+      if (!se.IsMap() || !se["name"] || !se["at"]) {
+        problem(se, path + ".series", "expected {name: a series along time, at: YYYY-MM-DD}");
+      } else {
+        known_keys(se, path + ".series", {"name", "at"});
+        t.series = se["name"].Scalar();
+        if (const auto d = date(se["at"], path + ".series.at")) t.at = *d;
+      }
+      if (node["measure"]) problem(node["measure"], path + ".measure", "a series target has no measure");
+    } else {
+      problem(node, path, "expected events: {...} or series: {...}");
+    }
+
+    if (node["mean_within"] && node["runs_within"])
+      problem(node, path, "expected either mean_within or runs_within with min_share, not both");
+    if (const auto r = node["mean_within"]) {
+      if (const auto lohi = range(r, path + ".mean_within")) std::tie(t.low, t.high) = *lohi;
+      if (node["min_share"]) problem(node["min_share"], path + ".min_share", "min_share goes with runs_within");
+    } else if (const auto r2 = node["runs_within"]) {
+      if (const auto lohi = range(r2, path + ".runs_within")) std::tie(t.low, t.high) = *lohi;
+      double share = -1;
+      try {
+        if (node["min_share"]) share = node["min_share"].as<double>();
+      } catch (const YAML::Exception&) {
+      }
+      if (share < 0 || share > 1)
+        problem(node["min_share"] ? node["min_share"] : node, path + ".min_share",
+                "expected min_share: a share of runs in [0, 1]");
+      else
+        t.min_share = share;
+    } else {
+      problem(node, path, "expected mean_within: [low, high] or runs_within: [low, high] with min_share");
+    }
+    if (problems_.size() != before) return std::nullopt;
+    return t;
+  }
+};
+
+std::string number(double v) {
+  if (std::isinf(v)) return v > 0 ? "∞" : "-∞";
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+bool listed(const std::vector<std::string>& allowed, const std::string& value) {
+  return allowed.empty() || std::find(allowed.begin(), allowed.end(), value) != allowed.end();
+}
+
+double quantile(std::vector<double> values, double q) {
+  if (values.empty()) return std::nan("");
+  std::sort(values.begin(), values.end());
+  const double position = q * static_cast<double>(values.size() - 1);
+  const auto lower = static_cast<std::size_t>(std::floor(position));
+  const std::size_t upper = std::min(lower + 1, values.size() - 1);
+  return values[lower] + (values[upper] - values[lower]) * (position - static_cast<double>(lower));
+}
+
+// Every category a filter names must exist in the file: a typo must not silently match nothing.
+void check_names(const Target& t, const EventTable& table, const std::string& file) {
+  std::vector<Diagnostic> problems;
+  const auto check = [&](const std::vector<std::string>& wanted, const char* column) {
+    const auto it = table.categories.find(column);
+    for (const auto& name : wanted)
+      if (it == table.categories.end() ||
+          std::find(it->second.begin(), it->second.end(), name) == it->second.end()) {
+        std::string message = "target '" + t.name + "' names " + column + " '" + name + "', which " + file +
+                              " does not have";
+        if (it != table.categories.end()) {
+          const std::string guess = sim::closest_match(name, it->second);
+          if (!guess.empty()) message += "; did you mean '" + guess + "'?";
+        }
+        problems.push_back({t.where, t.name, message});
+      }
+  };
+  check(t.events->kinds, "kind");
+  check(t.events->actors, "actor");
+  check(t.events->targets, "target");
+  check(t.events->target_actors, "target_actor");
+  check(t.events->regions, "region");
+  if (!problems.empty()) throw sim::InputError(problems);
+}
+
+double measure_events(const Target& t, const EventTable& table) {
+  const auto start = sim::Date::parse_iso(table.start_date);
+  if (!start) throw std::runtime_error("the run file's start_date is not a date: " + table.start_date);
+  const EventFilter& f = *t.events;
+  const std::int64_t first = f.from.days_since_epoch() - start->days_since_epoch();
+  const std::int64_t last = f.to.days_since_epoch() - start->days_since_epoch();
+  double value = 0;
+  for (const auto& row : table.rows) {
+    if (row.tick < first || row.tick > last || !listed(f.kinds, row.kind) || !listed(f.actors, row.actor) ||
+        !listed(f.targets, row.target) || !listed(f.target_actors, row.target_actor) || !listed(f.regions, row.region))
+      continue;
+    switch (t.measure) {
+      case Measure::count: value += 1; break;
+      case Measure::killed: value += static_cast<double>(row.killed); break;
+      case Measure::wounded: value += static_cast<double>(row.wounded); break;
+      case Measure::arrested: value += static_cast<double>(row.arrested); break;
+      case Measure::max_arrested: value = std::max(value, static_cast<double>(row.arrested)); break;
+    }
+  }
+  return value;
+}
+
+}  // namespace
+
+std::string Target::describe_expectation() const {
+  const std::string span = "[" + number(low) + ", " + number(high) + "]";
+  if (min_share) return "≥" + number(*min_share * 100) + "% of runs in " + span;
+  return "mean in " + span;
+}
+
+std::vector<Target> load_targets(const std::string& path) { return TargetsReader(path).read(); }
+
+std::vector<TargetResult> score_runs(const std::vector<Target>& targets, const std::vector<std::string>& run_files) {
+  std::vector<TargetResult> results(targets.size());
+  for (std::size_t k = 0; k < targets.size(); ++k) results[k].target = &targets[k];
+  for (const auto& file : run_files) {
+    const EventTable table = read_events(file);
+    const auto start = sim::Date::parse_iso(table.start_date);
+    for (std::size_t k = 0; k < targets.size(); ++k) {
+      const Target& t = targets[k];
+      if (t.events) {
+        check_names(t, table, file);
+        results[k].per_run.push_back(measure_events(t, table));
+      } else {
+        const auto values = read_series(file, t.series);
+        const std::int64_t tick = t.at.days_since_epoch() - (start ? start->days_since_epoch() : 0);
+        if (tick < 0 || tick >= static_cast<std::int64_t>(values.size()))
+          throw std::runtime_error(file + ": target '" + t.name + "' reads " + t.series + " on " + t.at.iso() +
+                                   ", outside the run (" + table.start_date + " + " +
+                                   std::to_string(values.size() - 1) + " days)");
+        results[k].per_run.push_back(values[static_cast<std::size_t>(tick)]);
+      }
+    }
+  }
+  for (auto& r : results) {
+    const auto& v = r.per_run;
+    if (v.empty()) continue;
+    r.mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+    r.p05 = quantile(v, 0.05);
+    r.p95 = quantile(v, 0.95);
+    const auto within = std::count_if(v.begin(), v.end(), [&](double x) { return x >= r.target->low && x <= r.target->high; });
+    r.share_within = static_cast<double>(within) / static_cast<double>(v.size());
+    r.pass = r.target->min_share ? r.share_within >= *r.target->min_share
+                                 : r.mean >= r.target->low && r.mean <= r.target->high;
+  }
+  return results;
+}
+
+}  // namespace confsim::output
