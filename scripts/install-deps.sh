@@ -13,7 +13,7 @@ packages=(
   hdf5-tools netcdf-bin
   # Python readers used by tests and the scripts (run with /usr/bin/python3)
   python3 python3-h5py python3-xarray python3-h5netcdf python3-netcdf4 python3-pandas
-  python3-numpy python3-yaml
+  python3-numpy python3-yaml python3-matplotlib
 )
 
 sudo_cmd=()

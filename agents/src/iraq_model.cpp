@@ -63,7 +63,6 @@ Parameters Parameters::from(const sim::Scenario& s) {
   const auto m = [&](const char* key) { return r(std::string("militia_rules.") + key); };
   p.pmf_budget_per_year = m("pmf_budget_usd_per_year");
   p.pmf_fighters = m("pmf_fighters");
-  p.irgc_support_per_year = r("irgc.support_usd_per_year");
   p.us_attack_rate = m("us_attack_rate");
   p.directive_gain = m("directive_gain");
   p.revenge_gain = m("revenge_gain");
@@ -224,6 +223,7 @@ class IraqModel final : public sim::Model {
         by_faction("funding", "monthly funding", "USD per month"),
         by_faction("detained_members", "members held by the state", "people"),
         by_faction("faction_active", "1 while the group exists", "1"),
+        scalar("national_legitimacy", "government legitimacy averaged over regions, weighted by population", "1"),
         scalar("coalition_troops", "US troops in Iraq", "people"),
         scalar("coalition_bases", "bases the coalition holds", "1"),
         scalar("active_militia_factions", "armed groups in existence, front groups included", "1"),
@@ -254,6 +254,7 @@ class IraqModel final : public sim::Model {
     c_.repression_propensity = at("government.repression_propensity");
     c_.mission_protection = at("government.mission_protection");
     c_.funding_squeeze = at("government.funding_squeeze");
+    c_.dialogue = at("government.dialogue");
     c_.us_pressure = at("government.us_pressure");
     c_.state_capacity = at("government.state_capacity");
     c_.assembly_cost = at("protest.assembly_cost");
@@ -261,6 +262,7 @@ class IraqModel final : public sim::Model {
     c_.drawdown_signal = at("coalition.drawdown_signal");
     c_.leadership_intact = at("irgc.leadership_intact");
     c_.pressure_directive = at("irgc.pressure_directive");
+    c_.irgc_support = at("irgc.support_usd_per_year");
     for (const auto& name : militia_names()) c_.seats.push_back(at("militias." + name + ".seats"));
     for (const auto& name : region_names()) legitimacy_baseline_.push_back(at("regions." + name + ".legitimacy"));
     legitimacy_shock_.assign(regions_.size(), 0.0);
@@ -350,6 +352,12 @@ class IraqModel final : public sim::Model {
     for (const auto& f : factions_) series.push_back(f.alive ? f.funding : 0.0);
     for (const auto& f : factions_) series.push_back(f.detained);
     for (const auto& f : factions_) series.push_back(f.alive ? 1.0 : 0.0);
+    double weighted = 0, people = 0;
+    for (std::size_t r = 0; r < regions_.size(); ++r) {
+      weighted += legitimacy(r) * p_.regions[r].population;
+      people += p_.regions[r].population;
+    }
+    series.push_back(weighted / people);
     series.push_back(troops_);
     series.push_back(bases_);
     series.push_back(static_cast<double>(std::count_if(factions_.begin(), factions_.end(), [](const Militia& f) {
@@ -415,7 +423,7 @@ class IraqModel final : public sim::Model {
     double alignment_total = 0;
     for (const auto& g : factions_)
       if (g.alive) alignment_total += g.traits.iran_alignment * g.fighters;
-    const double support = alignment_total > 0 ? p_.irgc_support_per_year / 12.0 * coordination_ *
+    const double support = alignment_total > 0 ? *c_.irgc_support / 12.0 * coordination_ *
                                                      f.traits.iran_alignment * f.fighters / alignment_total
                                                : 0.0;
     return pay * (1.0 - squeeze) + support;
@@ -517,8 +525,8 @@ class IraqModel final : public sim::Model {
     ++days_since_raid_;
     raid_resolve_ += (1.0 - raid_resolve_) * (1.0 - decay_per_tick(p_.resolve_recovery_half_life));
     // Pressure saturates: beyond a point more incidents do not make a raid more likely.
-    const double raid_hazard =
-        p_.raid_rate * reform * raid_resolve_ * *c_.state_capacity * total_score / (1.0 + total_score);
+    const double raid_hazard = p_.raid_rate * reform * (1.0 - *c_.dialogue) * raid_resolve_ * *c_.state_capacity *
+                               total_score / (1.0 + total_score);
     if (days_since_raid_ > p_.raid_cooldown_days && total_score > 0 &&
         sim::draw_bernoulli(draw, 1.0 - std::exp(-raid_hazard))) {
       // A deliberate operation goes after the most pressing case (ties: the first listed).
@@ -609,14 +617,17 @@ class IraqModel final : public sim::Model {
 
     const double militancy = f.traits.militancy, alignment = f.traits.iran_alignment;
     const double deterrence = std::min(1.0, *c_.mission_protection * *c_.reform_intent + f.disruption);
-    const double squeeze = std::min(1.0, *c_.funding_squeeze * *c_.reform_intent * alignment + f.interest_pressure);
+    // Pressure on its money and assets, as the group feels it: dialogue with its leaders tempers it.
+    const double squeeze =
+        std::min(1.0, *c_.funding_squeeze * *c_.reform_intent * alignment + f.interest_pressure) * (1.0 - *c_.dialogue);
 
     // Attacks on US interests.
     const double us_rate = p_.us_attack_rate * militancy * alignment * cap *
                            (1.0 + p_.directive_gain * *c_.pressure_directive * coordination_) *
-                           (1.0 + p_.revenge_gain * f.revenge) *
+                           (1.0 + p_.revenge_gain * f.revenge * (1.0 - *c_.dialogue)) *
                            (1.0 + p_.drawdown_emboldenment * *c_.drawdown_signal) *
-                           (1.0 + p_.squeeze_retaliation_gain * squeeze) * (1.0 - 0.5 * deterrence);
+                           (1.0 + p_.squeeze_retaliation_gain * squeeze) *
+                           (1.0 - 0.5 * deterrence);
     const std::int64_t us_attacks = sim::draw_poisson(act, us_rate);
     for (std::int64_t k = 0; k < us_attacks; ++k) attack_us(m, deterrence, pick, outcome);
 
@@ -651,10 +662,10 @@ class IraqModel final : public sim::Model {
 
     // Threats: for detained members (more after releases were won), and against a prime minister
     // blamed for an electoral loss.
-    const double threats =
-        p_.threat_rate * militancy * (f.detained * (1.0 + p_.threat_learning * releases_under_pressure_) + f.pm_grievance);
+    const double holding = f.detained > 0 ? 1.0 + p_.threat_learning * releases_under_pressure_ : 0.0;
+    const double threats = p_.threat_rate * militancy * (holding + f.pm_grievance);
     if (sim::draw_bernoulli(act, std::min(1.0, threats))) {
-      const bool against_pm = f.pm_grievance > 0 && sim::draw_bernoulli(pick, f.pm_grievance / (f.pm_grievance + f.detained));
+      const bool against_pm = f.pm_grievance > 0 && sim::draw_bernoulli(pick, f.pm_grievance / (f.pm_grievance + holding));
       if (!against_pm) f.threat_pressure += 1.0;
       emit(threat, actor_of(m), against_pm ? prime_minister : government, region_index("baghdad"), 0, 0, 0);
     }
@@ -708,9 +719,8 @@ class IraqModel final : public sim::Model {
     } else if (sim::draw_bernoulli(outcome, 0.2)) {
       killed = 1;  // convoys are driven and guarded by Iraqis
     }
-    f.us_blame += 1.0;
-    // Front groups "could even be new names for the exact same group" (003): the parent shares the blame.
-    if (f.parent >= 0) factions_[static_cast<std::size_t>(f.parent)].us_blame += 1.0;
+    // Front groups "could even be new names for the exact same group" (003): the parent is blamed.
+    factions_[f.parent >= 0 ? static_cast<std::size_t>(f.parent) : m].us_blame += 1.0;
     ++attacks_on_us_today_;
     emit(kind, actor_of(m), target, region, killed, 0, 0);
   }

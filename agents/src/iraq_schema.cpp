@@ -119,6 +119,8 @@ sim::ModelSchema build_schema() {
               true),
         share("mission_protection", "Protection of foreign missions and forces (deters attacks on them).", true),
         share("funding_squeeze", "Policy of drying up militia funding (0: none, 1: full).", true),
+        share("dialogue", "Dialogue with the groups' leaders (0: none, 1: full): it tempers their response to "
+                          "pressure and revenge, and replaces raids.", true),
         share("us_pressure", "Pressure from Washington to act against the groups attacking US interests.", true),
         share("state_capacity", "Coordination of the security forces (1: normal; an epidemic lowers it).", true),
         rate("raid_rate", "Raids a day at full reform intent when a militia's pressure score is 1."),
@@ -163,7 +165,8 @@ sim::ModelSchema build_schema() {
         rate("protest_fire_rate", "Chance a day that gunmen fire on protesters gathered at their offices."),
         share("gunfire_kill_probability", "Chance that one person in a group under militia fire is killed."),
         real("office_reach", "cells", 1, 50, "Radius around a militia's office within which its gunmen fire."),
-        rate("threat_rate", "Threats a day per detained member."),
+        rate("threat_rate", "Threats a day by a fully militant group while the state holds its members (and per "
+                            "unit of grievance against the prime minister)."),
         real("threat_learning", "1", 0, 100, "How much each past release multiplies later threats."),
         rate("front_group_rate", "Front groups a day formed by a disrupted, aligned group."),
         share("front_group_share", "Share of the parent's fighters a new front group takes."),
@@ -200,7 +203,7 @@ sim::ModelSchema build_schema() {
                                    "which breaks coordination.", true),
         days("coordination_recovery_days", "Time coordination takes to recover after its leaders are killed."),
         share("pressure_directive", "Directive to aligned groups to raise pressure on the US (0: none).", true),
-        real("support_usd_per_year", "USD per year", 0, 1e12, "Support shared among aligned groups.")}});
+        real("support_usd_per_year", "USD per year", 0, 1e12, "Support shared among aligned groups.", true)}});
 
   s.cross_check = [](const sim::Scenario& scenario) {
     std::vector<sim::Diagnostic> problems;

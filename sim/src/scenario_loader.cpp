@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -533,13 +534,94 @@ std::vector<ScheduledEvent> Loader::read_events(const YAML::Node& list, const Mo
   return events;
 }
 
-ScenarioPtr Loader::load(const std::string& text, const LoadOptions& options) {
-  YAML::Node root;
+namespace {
+
+YAML::Node parse_yaml(const std::string& text, const std::string& file) {
   try {
-    root = YAML::Load(text);
+    return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    SourceLocation loc{file_, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, ""};
+    SourceLocation loc{file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, ""};
     throw InputError({{loc, "", "this is not valid YAML: " + e.msg}});
+  }
+}
+
+// Child values replace the base's; maps merge key by key, except a parameter written with its
+// provenance ({value, source|assumption}), which the child replaces whole. Events are matched by
+// name: `{name: X, omit: true}` drops the base's event X, an event with the name of a base event
+// replaces it, any other is added.
+YAML::Node merge_onto(const YAML::Node& base, const YAML::Node& child, const std::string& file) {
+  if (!base.IsMap() || !child.IsMap() || child["value"]) return YAML::Clone(child);
+  YAML::Node out = YAML::Clone(base);
+  for (const auto& kv : child) {
+    const std::string key = kv.first.Scalar();
+    if (key == kEventsKey && kv.second.IsSequence() && base[key] && base[key].IsSequence()) {
+      YAML::Node events(YAML::NodeType::Sequence);
+      std::vector<YAML::Node> additions;
+      std::set<std::string> replaced, omitted;
+      for (const auto& e : kv.second) {
+        const std::string name = e.IsMap() && e["name"] ? e["name"].Scalar() : "";
+        bool known = false;
+        for (const auto& b : base[key]) known = known || (b.IsMap() && b["name"] && b["name"].Scalar() == name);
+        if (e.IsMap() && e["omit"]) {
+          if (!known)
+            throw InputError({{{file, e.Mark().line + 1, e.Mark().column + 1, ""}, "events",
+                               "omit names no event of the base scenario: '" + name + "'"}});
+          omitted.insert(name);
+        } else {
+          if (known) replaced.insert(name);
+          additions.push_back(e);
+        }
+      }
+      for (const auto& b : base[key]) {
+        const std::string name = b.IsMap() && b["name"] ? b["name"].Scalar() : "";
+        if (!omitted.count(name) && !replaced.count(name)) events.push_back(YAML::Clone(b));
+      }
+      for (const auto& e : additions) events.push_back(YAML::Clone(e));
+      out[key] = events;
+    } else if (base[key]) {
+      out[key] = merge_onto(base[key], kv.second, file);
+    } else {
+      out[key] = YAML::Clone(kv.second);
+    }
+  }
+  return out;
+}
+
+// Applies `extends: FILE` (relative to the extending file), following chains of at most 8 files.
+YAML::Node resolve_extends(const YAML::Node& root, const std::string& file, int depth = 0) {
+  if (!root.IsMap() || !root["extends"]) return YAML::Clone(root);
+  const YAML::Node target = root["extends"];
+  const SourceLocation loc{file, target.Mark().line + 1, target.Mark().column + 1, ""};
+  if (!target.IsScalar()) throw InputError({{loc, "extends", "expected the path of a scenario file"}});
+  constexpr int kMaxExtends = 8;
+  if (depth >= kMaxExtends)
+    throw InputError({{loc, "extends", "more than 8 scenarios extend one another (a cycle?)"}});
+  const std::filesystem::path base_path = std::filesystem::path(file).parent_path() / target.Scalar();
+  std::ifstream in(base_path, std::ios::binary);
+  if (!in || std::filesystem::is_directory(base_path))
+    throw InputError({{loc, "extends", "cannot read the base scenario " + base_path.string()}});
+  std::ostringstream text;
+  text << in.rdbuf();
+  const YAML::Node base = resolve_extends(parse_yaml(text.str(), base_path.string()), base_path.string(), depth + 1);
+  if (!base.IsMap()) throw InputError({{loc, "extends", base_path.string() + " is not a scenario (a YAML map)"}});
+  YAML::Node child = YAML::Clone(root);
+  child.remove("extends");
+  return merge_onto(base, child, file);
+}
+
+}  // namespace
+
+ScenarioPtr Loader::load(const std::string& original_text, const LoadOptions& options) {
+  YAML::Node root = parse_yaml(original_text, file_);
+  std::string text = original_text;
+  const YAML::Node& view = root;  // const access: looking up must never insert the key
+  if (view.IsMap() && view["extends"]) {
+    // What a run records must re-run without the base file: the resolved scenario, as YAML.
+    const std::string from = view["extends"].IsScalar() ? view["extends"].Scalar() : "?";
+    root = resolve_extends(root, file_);
+    YAML::Emitter out;
+    out << YAML::Comment(file_ + " resolved (it extends " + from + ")") << root;
+    text = std::string(out.c_str()) + "\n";
   }
   if (!root.IsMap()) {
     SourceLocation loc{file_, 0, 0, ""};

@@ -177,14 +177,21 @@ std::string scenario_reference_markdown(const std::vector<const ModelSchema*>& m
          "| key | meaning |\n|---|---|\n"
          "| `name` | **required**: a short name, recorded in the output's `/schedule` group |\n"
          "| `at` | **required**: the tick (a whole number ≥ 1) or a date YYYY-MM-DD within the run |\n"
-         "| `set` | `{path: value}`: set a parameter that events may change (one per event) |\n"
+         "| `set` | `{path: value, ...}`: set one or more parameters that events may change, together |\n"
          "| `ramp` | `{path: …, to: value, over: ticks}`: move a parameter linearly from its value at `at` "
          "to `to` over `over` ticks |\n"
          "| `remove_share` | `{population: …, share: s}`: remove the share s ∈ (0, 1] of the population's "
          "present members, chosen at random |\n"
          "| `repeat` | `{every: N, times: M}`: repeat the event M times in all, N ticks apart |\n"
          "| `source` / `assumption` | provenance, as for parameters |\n\n"
-         "Exactly one of `set`, `ramp` and `remove_share` is given.\n\n";
+         "Exactly one of `set`, `ramp` and `remove_share` is given.\n\n"
+         "## Variants: `extends`\n\n"
+         "`extends: base.yaml` (a path relative to the file) starts from another scenario and changes only "
+         "what the file states: a value replaces the base's (a parameter written with `value:` is replaced "
+         "whole, provenance included); maps merge key by key. Events are matched by name: an event with the "
+         "name of a base event replaces it, `{name: X, omit: true}` drops the base's event X, any other "
+         "event is added. Run files record the resolved scenario, so `confsim rerun` needs no base file. "
+         "Counterfactuals are written this way (e.g. `scenarios/iraq/counterfactuals/`).\n\n";
   for (const ModelSchema* model : models) {
     out << "## Model `" << model->name << "`\n\n" << model->description << "\n\n";
     for (const auto& section : model->sections) {

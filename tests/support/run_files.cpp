@@ -3,6 +3,7 @@
 #include <hdf5.h>
 #include <tbb/global_control.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -79,7 +80,8 @@ class SeriesRecorder final : public sim::Recorder {
   std::vector<std::string> names;
   std::vector<std::size_t> elements;  // per variable: values per tick (the product of its extra dimensions)
   std::vector<std::vector<double>> values;  // per variable: tick-major, then its elements
-  void begin(const sim::RunInfo&, const sim::OutputSchema& schema) override {
+  void begin(const sim::RunInfo&, const sim::OutputSchema& given) override {
+    schema = given;
     std::map<std::string, std::size_t> size_of;
     for (const auto& d : schema.dimensions) size_of[d.name] = d.labels.empty() ? d.size : d.labels.size();
     for (const auto& v : schema.series) {
@@ -96,14 +98,17 @@ class SeriesRecorder final : public sim::Recorder {
     for (std::size_t i = 0; i < names.size(); ++i)
       for (std::size_t k = 0; k < elements[i]; ++k) values[i].push_back(series.at(next++));
   }
-  void record_events(const std::vector<sim::EventRecord>&) override {}
+  std::vector<sim::EventRecord> events;
+  sim::OutputSchema schema;
+  void record_events(const std::vector<sim::EventRecord>& more) override {
+    events.insert(events.end(), more.begin(), more.end());
+  }
   void record_snapshot(std::int64_t, const std::vector<sim::VariableData>&) override {}
   void finish(const std::map<std::string, double>&) override {}
 };
 }  // namespace
 
-std::map<std::string, std::vector<double>> run_series(const sim::ScenarioPtr& scenario, std::uint64_t seed,
-                                                      int threads) {
+MemoryRun run_in_memory(const sim::ScenarioPtr& scenario, std::uint64_t seed, int threads) {
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   sim::RunInfo info;
   info.scenario = scenario;
@@ -112,9 +117,22 @@ std::map<std::string, std::vector<double>> run_series(const sim::ScenarioPtr& sc
   auto model = agents::make_model(*scenario, seed);
   SeriesRecorder recorder;
   sim::run_simulation(info, *model, recorder);
-  std::map<std::string, std::vector<double>> out;
-  for (std::size_t i = 0; i < recorder.names.size(); ++i) out[recorder.names[i]] = recorder.values[i];
-  return out;
+  MemoryRun run;
+  for (std::size_t i = 0; i < recorder.names.size(); ++i) run.series[recorder.names[i]] = recorder.values[i];
+  run.events = std::move(recorder.events);
+  run.schema = std::move(recorder.schema);
+  return run;
+}
+
+std::int32_t MemoryRun::code(const std::vector<std::string>& names, const std::string& name) {
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it == names.end()) throw std::out_of_range("no category '" + name + "'");
+  return static_cast<std::int32_t>(it - names.begin());
+}
+
+std::map<std::string, std::vector<double>> run_series(const sim::ScenarioPtr& scenario, std::uint64_t seed,
+                                                      int threads) {
+  return run_in_memory(scenario, seed, threads).series;
 }
 
 namespace {

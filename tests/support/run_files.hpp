@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "confsim/sim/model.hpp"
 #include "confsim/sim/scenario.hpp"
 
 namespace confsim::testing {
@@ -20,8 +21,18 @@ std::string read_text(const std::string& path);
 
 sim::ScenarioPtr scenario_from_text(const std::string& text, const std::vector<std::string>& overrides = {});
 
-// Runs a scenario in memory (no file) and returns each series by name: tick-major, then the
-// elements along its extra dimensions (e.g. regions).
+// A run kept in memory: each series by name (tick-major, then the elements along its extra
+// dimensions, e.g. regions), the events, and the schema that names their categories.
+struct MemoryRun {
+  std::map<std::string, std::vector<double>> series;
+  std::vector<sim::EventRecord> events;
+  sim::OutputSchema schema;
+  // Index of a name in an event category list (kinds, actors …); throws if absent.
+  static std::int32_t code(const std::vector<std::string>& names, const std::string& name);
+};
+MemoryRun run_in_memory(const sim::ScenarioPtr& scenario, std::uint64_t seed, int threads = 2);
+
+// The series of run_in_memory alone.
 std::map<std::string, std::vector<double>> run_series(const sim::ScenarioPtr& scenario, std::uint64_t seed,
                                                       int threads = 2);
 

@@ -67,7 +67,7 @@ struct Parameters {
          arrest_share = 0;
   std::int64_t jail_days = 0;
   // militia behaviour
-  double pmf_budget_per_year = 0, pmf_fighters = 0, irgc_support_per_year = 0;
+  double pmf_budget_per_year = 0, pmf_fighters = 0;
   double us_attack_rate = 0, directive_gain = 0, revenge_gain = 0, revenge_half_life = 0,
          drawdown_emboldenment = 0, squeeze_retaliation_gain = 0, raid_disruption = 0, disruption_half_life = 0,
          drone_attribution_weight = 0, convoy_exposure_gain = 0, un_target_share = 0, media_attack_rate = 0,
@@ -99,6 +99,7 @@ struct Conditions {
   const double* repression_propensity = nullptr;
   const double* mission_protection = nullptr;
   const double* funding_squeeze = nullptr;
+  const double* dialogue = nullptr;
   const double* us_pressure = nullptr;
   const double* state_capacity = nullptr;
   const double* assembly_cost = nullptr;
@@ -106,6 +107,7 @@ struct Conditions {
   const double* drawdown_signal = nullptr;
   const double* leadership_intact = nullptr;
   const double* pressure_directive = nullptr;
+  const double* irgc_support = nullptr;
   std::vector<const double*> seats;  // per original militia
 };
 

@@ -2,7 +2,7 @@
 // Calibration targets: what a set of runs must show, each with its source, and the scoring of run
 // files against them. Targets count events in a date window (optionally by kind, actor, target,
 // region) or read a series on a date; each expects the mean over runs in a range, or a share of
-// runs whose own value lies in a range.
+// runs whose own value lies in a range, or only reports the outcome (to compare scenarios).
 #include <limits>
 #include <optional>
 #include <string>
@@ -30,6 +30,7 @@ struct Target {
   sim::Date at;
   double low = -std::numeric_limits<double>::infinity(), high = std::numeric_limits<double>::infinity();
   std::optional<double> min_share;  // set: pass when at least this share of runs lies in [low, high]
+  bool report_only = false;         // no expectation: the outcome is reported, never failed
   std::string describe_expectation() const;
 };
 
