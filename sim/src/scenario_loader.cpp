@@ -550,8 +550,12 @@ YAML::Node parse_yaml(const std::string& text, const std::string& file) {
 // name: `{name: X, omit: true}` drops the base's event X, an event with the name of a base event
 // replaces it, any other is added.
 YAML::Node merge_onto(const YAML::Node& base, const YAML::Node& child, const std::string& file) {
-  if (!base.IsMap() || !child.IsMap() || child["value"]) return YAML::Clone(child);
-  YAML::Node out = YAML::Clone(base);
+  // New containers hold the original nodes, so every value keeps its line and column for errors.
+  if (!base.IsMap() || !child.IsMap() || child["value"]) return child;
+  YAML::Node out(YAML::NodeType::Map);
+  // force_insert keeps the original key nodes (and their marks); keys are unique by construction.
+  for (const auto& kv : base)
+    if (!child[kv.first.Scalar()]) out.force_insert(kv.first, kv.second);
   for (const auto& kv : child) {
     const std::string key = kv.first.Scalar();
     if (key == kEventsKey && kv.second.IsSequence() && base[key] && base[key].IsSequence()) {
@@ -574,14 +578,12 @@ YAML::Node merge_onto(const YAML::Node& base, const YAML::Node& child, const std
       }
       for (const auto& b : base[key]) {
         const std::string name = b.IsMap() && b["name"] ? b["name"].Scalar() : "";
-        if (!omitted.count(name) && !replaced.count(name)) events.push_back(YAML::Clone(b));
+        if (!omitted.count(name) && !replaced.count(name)) events.push_back(b);
       }
-      for (const auto& e : additions) events.push_back(YAML::Clone(e));
-      out[key] = events;
-    } else if (base[key]) {
-      out[key] = merge_onto(base[key], kv.second, file);
+      for (const auto& e : additions) events.push_back(e);
+      out.force_insert(kv.first, events);
     } else {
-      out[key] = YAML::Clone(kv.second);
+      out.force_insert(kv.first, base[key] ? merge_onto(base[key], kv.second, file) : kv.second);
     }
   }
   return out;
@@ -589,7 +591,7 @@ YAML::Node merge_onto(const YAML::Node& base, const YAML::Node& child, const std
 
 // Applies `extends: FILE` (relative to the extending file), following chains of at most 8 files.
 YAML::Node resolve_extends(const YAML::Node& root, const std::string& file, int depth = 0) {
-  if (!root.IsMap() || !root["extends"]) return YAML::Clone(root);
+  if (!root.IsMap() || !root["extends"]) return root;
   const YAML::Node target = root["extends"];
   const SourceLocation loc{file, target.Mark().line + 1, target.Mark().column + 1, ""};
   if (!target.IsScalar()) throw InputError({{loc, "extends", "expected the path of a scenario file"}});
@@ -604,8 +606,9 @@ YAML::Node resolve_extends(const YAML::Node& root, const std::string& file, int 
   text << in.rdbuf();
   const YAML::Node base = resolve_extends(parse_yaml(text.str(), base_path.string()), base_path.string(), depth + 1);
   if (!base.IsMap()) throw InputError({{loc, "extends", base_path.string() + " is not a scenario (a YAML map)"}});
-  YAML::Node child = YAML::Clone(root);
-  child.remove("extends");
+  YAML::Node child(YAML::NodeType::Map);
+  for (const auto& kv : root)
+    if (kv.first.Scalar() != "extends") child.force_insert(kv.first, kv.second);
   return merge_onto(base, child, file);
 }
 
@@ -620,7 +623,7 @@ ScenarioPtr Loader::load(const std::string& original_text, const LoadOptions& op
     const std::string from = view["extends"].IsScalar() ? view["extends"].Scalar() : "?";
     root = resolve_extends(root, file_);
     YAML::Emitter out;
-    out << YAML::Comment(file_ + " resolved (it extends " + from + ")") << root;
+    out << YAML::Comment(file_ + " with its base " + from + " merged in") << root;
     text = std::string(out.c_str()) + "\n";
   }
   if (!root.IsMap()) {

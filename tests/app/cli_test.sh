@@ -46,6 +46,28 @@ check "a run with no seed draws one" 0 "seed [0-9]+, drawn" -- "$confsim" run "$
 check "and records that it was drawn" 0 "seed [0-9]+ \(drawn\)" -- "$confsim" info "$work/drawn.h5"
 check "rerun from a file" 0 "wrote $work/again.h5" -- "$confsim" rerun "$work/r.h5" -o "$work/again.h5"
 
+# confsim check scores run files against targets: exit 0 all met, 1 one missed, 2 bad input.
+start=$("$confsim" info "$work/r.h5" | sed -nE 's/.* ticks from ([0-9-]{10}).*/\1/p')
+year=${start%%-*}
+cat > "$work/targets.yaml" <<TARGETS
+targets:
+  - name: arrests happen
+    assumption: a test
+    events: {kind: arrest, from: $start, to: $((year + 1))-12-31}
+    runs_within: [1, .inf]
+    min_share: 1
+  - name: legitimacy on day 10
+    assumption: a test
+    series: {name: legitimacy, at: $start}
+    mean_within: [0.8, 0.85]
+TARGETS
+check "check passes met targets" 0 "2/2 targets met over 2 runs" -- "$confsim" check "$work/r.h5" "$work/again.h5" --targets "$work/targets.yaml"
+sed 's/mean_within: \[0.8, 0.85\]/mean_within: [0.9, 1]/' "$work/targets.yaml" > "$work/missed.yaml"
+check "check fails a missed target with exit 1" 1 "legitimacy on day 10 .*FAIL" -- "$confsim" check "$work/r.h5" --targets "$work/missed.yaml"
+sed 's/kind: arrest/kind: arest/' "$work/targets.yaml" > "$work/bad_kind.yaml"
+check "check names a category the files lack" 2 "bad_kind.yaml:2:5: error: .*'arest'.*did you mean 'arrest'" -- "$confsim" check "$work/r.h5" --targets "$work/bad_kind.yaml"
+check "check on a foreign file is exit 2" 2 "not an HDF5 file" -- "$confsim" check "$work/text.h5" --targets "$work/targets.yaml"
+
 # A long run at a terminal shows a progress bar on stderr; the same run in a pipe prints none.
 bar_args=(run "$run2" -o "$work/bar.h5" --ticks 400 --set grid.width=200 --set grid.height=200 --set output.snapshot_every=0)
 tty_out="$(script -qec "$(printf '%q ' "$confsim" "${bar_args[@]}")" /dev/null 2>&1)"
