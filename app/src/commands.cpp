@@ -199,8 +199,9 @@ bool check_runs(const std::vector<std::string>& run_files, const std::string& ta
         << cell(r.target->report_only ? "" : fixed(r.share_within * 100) + "%", 8) << "  "
         << (r.target->report_only ? "-" : r.pass ? "PASS" : "FAIL") << "\n";
   }
-  out << passed << "/" << expectations << " targets met";
-  if (expectations < results.size()) out << ", " << results.size() - expectations << " outcomes reported";
+  if (expectations > 0) out << passed << "/" << expectations << " targets met";
+  if (expectations < results.size())
+    out << (expectations > 0 ? ", " : "") << results.size() - expectations << " outcomes reported";
   out << " over " << run_files.size() << " run" << (run_files.size() == 1 ? "" : "s") << " (" << targets_path << ")\n";
   return passed == expectations;
 }

@@ -145,12 +145,12 @@ TEST_CASE("releases under pressure bring more threats", "[iraq][mechanism]") {
       releases += static_cast<double>(count(run, {{"release"}}));
       for (double d : run.series.at("detained_members")) holding_days += d > 0;  // (tick, group) pairs
     }
-    INFO("release gain " << release_gain << ": " << releases << " releases, " << threats << " threats over "
-                         << holding_days << " group-days with members held");
     return std::make_pair(threats / holding_days, releases);
   };
   const auto [held, none] = threats_per_holding_day("0");
   const auto [released, count_released] = threats_per_holding_day("0.15");
+  INFO("threats per group-day with members held: " << held << " when nothing is released, " << released
+                                                    << " with " << count_released << " releases");
   CHECK(none == 0);
   CHECK(count_released >= kSeeds);
   CHECK(released > 1.3 * held);
