@@ -5,7 +5,8 @@
 #
 #   scripts/iraq_counterfactuals.sh [--seeds N] [--out DIR] [--jobs J]
 #
-# Writes DIR/<arm>/seed<k>.h5 and DIR/summary.txt (the tables quoted in docs/iraq.md).
+# Writes DIR/<arm>/seed<k>.h5, DIR/summary.txt (the check tables) and DIR/comparison.md (the
+# outcomes of every arm side by side: mean [5th, 95th percentile] over seeds, as in docs/iraq.md).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 seeds=20; out="$here/out/iraq"; jobs="$(nproc)"
@@ -43,4 +44,20 @@ summary="$out/summary.txt"
     "$confsim" check "$out/$arm"/seed*.h5 --targets "$here/scenarios/iraq/outcomes.yaml"
   done
 } > "$summary"
-echo "iraq_counterfactuals: wrote $summary" >&2
+for arm in "${arms[@]}"; do
+  "$confsim" check "$out/$arm"/seed*.h5 --targets "$here/scenarios/iraq/outcomes.yaml" --tsv > "$out/$arm.tsv"
+done
+/usr/bin/python3 - "$out" "${arms[@]}" > "$out/comparison.md" <<'PY'
+import csv, sys
+out, arms = sys.argv[1], sys.argv[2:]
+tables = {arm: list(csv.DictReader(open(f"{out}/{arm}.tsv"), delimiter="\t")) for arm in arms}
+def cell(row):
+    v = [float(row[k]) for k in ("mean", "p05", "p95")]
+    fmt = (lambda x: f"{x:.2f}") if max(abs(x) for x in v) < 10 else (lambda x: f"{x:.1f}") if max(v) < 100 else (lambda x: f"{x:.0f}")
+    return f"{fmt(v[0])} [{fmt(v[1])}, {fmt(v[2])}]"
+print("| outcome | " + " | ".join(a.replace("_", " ") for a in arms) + " |")
+print("|---|" + "---|" * len(arms))
+for i, row in enumerate(tables[arms[0]]):
+    print(f"| {row['target']} | " + " | ".join(cell(tables[a][i]) for a in arms) + " |")
+PY
+echo "iraq_counterfactuals: wrote $summary and $out/comparison.md" >&2

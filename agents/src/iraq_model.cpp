@@ -14,6 +14,38 @@
 
 namespace confsim::agents::iraq {
 
+// Fixed modelling choices the scenario does not expose: each is an assumption, with its reason.
+// docs/iraq.md lists them; changing one changes every result recorded before.
+namespace assumed {
+// Political protection: the "sacrificial lamb" (004) lacks PMF status, seats and force.
+constexpr double kPmfShield = 0.5;    // formal status shields half as much as a pivotal bloc of seats
+constexpr double kSeatShield = 2.0;   // half the seats of militia-aligned parties shield fully
+constexpr double kForceShield = 0.5;  // a large force shields half
+constexpr double kForceScale = 5000;  // fighters at which the force shield is half its largest
+constexpr double kCapacityCap = 1.5;  // funding beyond 150% of a group's normal adds nothing
+// Choice of weapon and target among attacks on US interests.
+constexpr double kRocketFloor = 0.2;     // rockets stay in use with few bases (the embassy, Erbil airport: 002)
+constexpr double kIedFloor = 0.1;        // convoys are on the roads before consolidation too
+constexpr double kDroneFloor = 0.02;     // drones are rare where attribution does not matter
+constexpr double kEmbassyShare = 0.3;    // rockets and drones aimed at the embassy rather than a base
+constexpr double kExtraUsDeathsMean = 0.5;             // a fatal attack kills 1 + Poisson(0.5)
+constexpr double kConvoyIraqiDeathProbability = 0.2;  // 000: the convoy bomb "killed one Iraqi security forces personnel"
+// US strikes.
+constexpr double kCollateralExtraMean = 2;          // collateral kills 1 + Poisson(2) (001: three in March)
+constexpr double kIraqiDeathsPressureFactor = 2;    // a strike that kills Iraqis weighs twice on withdrawal pressure
+// Intimidation, arrests and threats.
+constexpr double kIntimidationFloor = 0.1;          // media and offices are attacked a little without pressure
+constexpr double kAssassinationShare = 0.5;         // activists killed rather than abducted
+constexpr double kOfficeAttackersExtraMean = 2;     // 003: "arrested some of the attackers": 1 + Poisson(2)
+constexpr double kAntiCorruptionExtraMean = 1;      // officials arrested at once: 1 + Poisson(1)
+constexpr double kRaidBlameKept = 0.5;              // a raid answers half of the US blame on its target
+constexpr double kFrontGroupExtraMilitancy = 0.2;   // 002: "more enraged than the previous groups"
+// The Islamic State (004: rural Sunni areas; the documents give no counts).
+constexpr double kInsurgentOnSecurityForces = 0.6, kInsurgentOnCivilians = 0.2;  // the rest hit militia patrols
+constexpr double kInsurgentKilledMean = 1.5, kInsurgentWoundedMean = 2.0;
+constexpr double kReprisalExtraKilledMean = 3.0;    // 003: eight members of a family near Balad: 1 + Poisson(3)
+}  // namespace assumed
+
 double decay_per_tick(double half_life) { return std::exp2(-1.0 / half_life); }
 
 double political_protection(bool pmf_member, double seats, double total_seats, double fighters,
@@ -21,8 +53,9 @@ double political_protection(bool pmf_member, double seats, double total_seats, d
   // Formal PMF status, seats the government's majority needs, and the force a confrontation would
   // meet each shield a group; a fringe group with none of them is the "sacrificial lamb" (004).
   const double seat_share = total_seats > 0 ? seats / total_seats : 0.0;
-  const double force = fighters / (fighters + 5000.0);
-  return bloc_dependence * std::min(1.0, (pmf_member ? 0.5 : 0.0) + 2.0 * seat_share + 0.5 * force);
+  const double force = fighters / (fighters + assumed::kForceScale);
+  return bloc_dependence * std::min(1.0, (pmf_member ? assumed::kPmfShield : 0.0) + assumed::kSeatShield * seat_share +
+                                             assumed::kForceShield * force);
 }
 
 double release_probability(double threat_pressure, double bloc_dependence, double militia_strength) {
@@ -153,7 +186,7 @@ enum FixedActor : std::int32_t { actor_government, actor_security_forces, actor_
 const std::vector<std::string> kFixedActorNames = {"government", "security_forces", "coalition", "irgc"};
 
 // Faction numbers for keyed streams.
-constexpr std::uint64_t kIrgcStream = 1000, kCoalitionStream = 1001, kGovernmentStream = 1002;
+constexpr std::uint64_t kCoalitionStream = 1001, kGovernmentStream = 1002;
 
 struct Militia {
   std::string name;
@@ -307,7 +340,7 @@ class IraqModel final : public sim::Model {
     }
   }
 
-  void resolve(std::int64_t tick) override {
+  void resolve(std::int64_t) override {
     killed_today_.assign(regions_.size(), 0);
     wounded_today_.assign(regions_.size(), 0);
     arrested_today_.assign(regions_.size(), 0);
@@ -328,7 +361,6 @@ class IraqModel final : public sim::Model {
       // Every killing the state commits or tolerates costs it legitimacy where it happens.
       legitimacy_shock_[r] -= p_.killing_legitimacy_cost * static_cast<double>(killed) / (p_.regions[r].population / 1e5);
     }
-    (void)tick;
     const double keep = 1.0 - p_.legitimacy_recovery;
     for (auto& shock : legitimacy_shock_) shock *= keep;
   }
@@ -383,8 +415,8 @@ class IraqModel final : public sim::Model {
 
  private:
   // ---- helpers ----
-  RandomStream stream(std::uint64_t faction, Purpose purpose, std::uint64_t salt = 0) const {
-    return RandomStream(seed_, StreamOwner::faction, faction * 64 + salt, static_cast<std::uint64_t>(tick_), purpose);
+  RandomStream stream(std::uint64_t faction, Purpose purpose) const {
+    return RandomStream(seed_, StreamOwner::faction, faction, static_cast<std::uint64_t>(tick_), purpose);
   }
 
   double legitimacy(std::size_t r) const {
@@ -400,7 +432,7 @@ class IraqModel final : public sim::Model {
     events_.push_back(
         {tick_, kind, actor, target, static_cast<std::int32_t>(region), killed, wounded, arrested, acted_on});
   }
-  static constexpr std::size_t kNational = 10;  // index of "iraq" in the region categories
+  const std::size_t kNational = region_names().size();  // index of "iraq" in the region categories
   std::int32_t actor_of(std::size_t m) const { return static_cast<std::int32_t>(kFixedActors + m); }
   std::size_t region_index(const char* name) const {
     const auto& names = region_names();
@@ -430,7 +462,7 @@ class IraqModel final : public sim::Model {
   }
 
   double capacity(const Militia& f) const {
-    const double money = std::min(1.5, f.funding / f.reference_funding);
+    const double money = std::min(assumed::kCapacityCap, f.funding / f.reference_funding);
     const double men = std::sqrt(std::max(0.0, f.fighters) / f.reference_fighters);
     return money * men * (1.0 - p_.raid_disruption * f.disruption);
   }
@@ -445,7 +477,8 @@ class IraqModel final : public sim::Model {
       coordination_ = std::max(0.0, coordination_ - loss);
       for (auto& f : factions_)
         if (f.alive) f.revenge += loss * f.traits.iran_alignment;
-      withdrawal_pressure_ = std::min(1.0, withdrawal_pressure_ + loss * p_.strike_withdrawal_pressure * 2);
+      withdrawal_pressure_ = std::min(
+          1.0, withdrawal_pressure_ + loss * p_.strike_withdrawal_pressure * assumed::kIraqiDeathsPressureFactor);
       shift_legitimacy_everywhere(-p_.collateral_legitimacy_cost * loss);
     }
     leadership_seen_ = leadership;
@@ -478,13 +511,13 @@ class IraqModel final : public sim::Model {
           static_cast<std::int64_t>(g.fighters), sim::draw_poisson(draw, p_.strike_fighters_killed));
       std::int64_t iraqi_personnel = 0;
       if (sim::draw_bernoulli(draw, p_.collateral_probability)) {
-        iraqi_personnel = 1 + sim::draw_poisson(draw, 2.0);
+        iraqi_personnel = 1 + sim::draw_poisson(draw, assumed::kCollateralExtraMean);
         shift_legitimacy_everywhere(-p_.collateral_legitimacy_cost);
       }
       g.fighters -= static_cast<double>(fighters_killed);
       g.revenge += 1.0;
       withdrawal_pressure_ = std::min(1.0, withdrawal_pressure_ + p_.strike_withdrawal_pressure *
-                                                                      (iraqi_personnel > 0 ? 2.0 : 1.0));
+                                                                      (iraqi_personnel > 0 ? assumed::kIraqiDeathsPressureFactor : 1.0));
       emit(retaliation_strike, actor_coalition, militia, g.traits.home_region, fighters_killed + iraqi_personnel, 0, 0,
            actor_of(struck));
       if (sim::draw_bernoulli(draw, p_.march_probability)) {
@@ -569,7 +602,8 @@ class IraqModel final : public sim::Model {
           if (weight[m] <= 0) continue;
           if ((pick -= weight[m]) <= 0) {
             factions_[m].interest_pressure += 1.0;
-            emit(arrest, actor_government, militia, region_index("baghdad"), 0, 0, 1 + sim::draw_poisson(draw, 1.0),
+            emit(arrest, actor_government, militia, region_index("baghdad"), 0, 0,
+                 1 + sim::draw_poisson(draw, assumed::kAntiCorruptionExtraMean),
                  actor_of(m));
             break;
           }
@@ -589,7 +623,7 @@ class IraqModel final : public sim::Model {
     // A raid that answers killings of protesters wins back trust where they happened.
     if (f.protest_pressure > 0) legitimacy_shock_[f.traits.home_region] += p_.raid_legitimacy_gain;
     f.protest_pressure = 0;
-    f.us_blame *= 0.5;
+    f.us_blame *= assumed::kRaidBlameKept;
     days_since_raid_ = 0;
     emit(raid, actor_government, militia, f.traits.home_region, 0, 0, caught, actor_of(m));
   }
@@ -632,13 +666,13 @@ class IraqModel final : public sim::Model {
     for (std::int64_t k = 0; k < us_attacks; ++k) attack_us(m, deterrence, pick, outcome);
 
     // Intimidation of critics when the state comes close to its interests ("rockets or propaganda").
-    const double intimidation = militancy * (0.1 + squeeze) * cap;
+    const double intimidation = militancy * (assumed::kIntimidationFloor + squeeze) * cap;
     if (sim::draw_bernoulli(act, std::min(1.0, p_.media_attack_rate * intimidation)))
       emit(media_attack, actor_of(m), media, region_index("baghdad"), 0, 0, 0);
     if (sim::draw_bernoulli(act, std::min(1.0, p_.party_office_attack_rate * intimidation))) {
       emit(party_office_attack, actor_of(m), party_office, region_index("baghdad"), 0, 0, 0);
       if (sim::draw_bernoulli(outcome, p_.office_attack_arrest_probability * *c_.reform_intent)) {
-        const std::int64_t held = 1 + sim::draw_poisson(outcome, 2.0);
+        const std::int64_t held = 1 + sim::draw_poisson(outcome, assumed::kOfficeAttackersExtraMean);
         f.detained += static_cast<double>(held);
         f.fighters = std::max(0.0, f.fighters - static_cast<double>(held));
         emit(arrest, actor_security_forces, militia, region_index("baghdad"), 0, 0, held, actor_of(m));
@@ -656,7 +690,7 @@ class IraqModel final : public sim::Model {
     const double activist_rate = p_.activist_attack_rate * f.traits.anti_protest * militancy *
                              static_cast<double>(active) / (static_cast<double>(active) + p_.posture_half_saturation);
     if (sim::draw_bernoulli(act, std::min(1.0, activist_rate))) {
-      const bool killing = sim::draw_bernoulli(pick, 0.5);
+      const bool killing = sim::draw_bernoulli(pick, assumed::kAssassinationShare);
       emit(killing ? assassination : abduction, actor_of(m), activists, busiest_region(pick), killing ? 1 : 0, 0, 0);
     }
 
@@ -697,26 +731,26 @@ class IraqModel final : public sim::Model {
     // Weapon by availability of targets and attribution risk: rockets at bases, IEDs at convoys that
     // consolidation puts on the roads, drones when being identified is costly.
     const double base_share = p_.initial_bases > 0 ? bases_ / p_.initial_bases : 0.0;
-    const double w_rocket = base_share + 0.2;
-    const double w_ied = 0.1 + p_.convoy_exposure_gain * (1.0 - base_share);
-    const double w_drone = 0.02 + p_.drone_attribution_weight * deterrence;
+    const double w_rocket = assumed::kRocketFloor + base_share;
+    const double w_ied = assumed::kIedFloor + p_.convoy_exposure_gain * (1.0 - base_share);
+    const double w_drone = assumed::kDroneFloor + p_.drone_attribution_weight * deterrence;
     const double x = sim::draw_uniform(pick, 0.0, w_rocket + w_ied + w_drone);
     Kind kind = x < w_rocket ? rocket_attack : (x < w_rocket + w_ied ? ied_attack : drone_attack);
     Target target = us_forces;
     std::size_t region = f.traits.home_region;
     if (kind == ied_attack) {
       target = sim::draw_bernoulli(pick, p_.un_target_share) ? un : us_convoy;
-    } else if (sim::draw_bernoulli(pick, 0.3)) {
+    } else if (sim::draw_bernoulli(pick, assumed::kEmbassyShare)) {
       target = us_embassy;
       region = region_index("baghdad");
     }
     std::int64_t killed = 0;
     if (target == us_forces || target == us_embassy) {
       if (sim::draw_bernoulli(outcome, p_.us_death_probability)) {
-        killed = 1 + sim::draw_poisson(outcome, 0.5);
+        killed = 1 + sim::draw_poisson(outcome, assumed::kExtraUsDeathsMean);
         f.pending_us_deaths += killed;
       }
-    } else if (sim::draw_bernoulli(outcome, 0.2)) {
+    } else if (sim::draw_bernoulli(outcome, assumed::kConvoyIraqiDeathProbability)) {
       killed = 1;  // convoys are driven and guarded by Iraqis
     }
     // Front groups "could even be new names for the exact same group" (003): the parent is blamed.
@@ -732,8 +766,11 @@ class IraqModel final : public sim::Model {
     for (std::int64_t k = 0; k < attacks; ++k) {
       const std::size_t region = region_index(kRuralSunni[sim::draw_integer(pick, 0, 2)]);
       const double x = sim::draw_uniform(pick, 0.0, 1.0);
-      const Target target = x < 0.6 ? security_forces : (x < 0.8 ? civilians : militia);
-      emit(ied_attack, actor_of(m), target, region, sim::draw_poisson(outcome, 1.5), sim::draw_poisson(outcome, 2.0), 0);
+      const Target target = x < assumed::kInsurgentOnSecurityForces ? security_forces
+                            : x < assumed::kInsurgentOnSecurityForces + assumed::kInsurgentOnCivilians ? civilians
+                                                                                                       : militia;
+      emit(ied_attack, actor_of(m), target, region, sim::draw_poisson(outcome, assumed::kInsurgentKilledMean),
+           sim::draw_poisson(outcome, assumed::kInsurgentWoundedMean), 0);
       if (target == militia && sim::draw_bernoulli(outcome, p_.reprisal_probability)) reprisal(region, pick, outcome);
     }
   }
@@ -751,7 +788,8 @@ class IraqModel final : public sim::Model {
     for (std::size_t m = 0; m < factions_.size(); ++m) {
       if (weight[m] <= 0) continue;
       if ((x -= weight[m]) <= 0) {
-        emit(abduction, actor_of(m), civilians, region, 1 + sim::draw_poisson(outcome, 3.0), 0, 0);
+        emit(abduction, actor_of(m), civilians, region, 1 + sim::draw_poisson(outcome, assumed::kReprisalExtraKilledMean), 0,
+             0);
         return;
       }
     }
@@ -763,7 +801,7 @@ class IraqModel final : public sim::Model {
     g.traits = p.traits;
     g.traits.pmf_member = false;
     g.traits.seats = 0;
-    g.traits.militancy = std::min(1.0, p.traits.militancy + 0.2);  // "more enraged than the previous groups"
+    g.traits.militancy = std::min(1.0, p.traits.militancy + assumed::kFrontGroupExtraMilitancy);
     g.alive = true;
     g.parent = static_cast<std::int64_t>(parent);
     g.fighters = g.reference_fighters = std::max(1.0, std::round(p.fighters * p_.front_group_share));

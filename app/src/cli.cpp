@@ -73,6 +73,10 @@ int main(int argc, char** argv) {
       "over the runs, and PASS or FAIL. Exit 0 when every target passes, 1 when one fails, 2 for bad input.");
   check_cmd->add_option("run_files", check_files, "Run files written by confsim run (e.g. one per seed)")->required();
   check_cmd->add_option("--targets", targets_path, "Targets YAML file (e.g. scenarios/iraq/targets.yaml)")->required();
+  bool check_tsv = false;
+  check_cmd->add_flag("--tsv", check_tsv,
+                      "Tab-separated output for other programs: target, expected, mean, p05, p95, share_in_range, "
+                      "result");
 
   auto* reference_cmd =
       cli.add_subcommand("reference", "Print the scenario reference (every key, type, default) as Markdown.");
@@ -118,7 +122,7 @@ int main(int argc, char** argv) {
       }
     } else if (*check_cmd) {
       try {
-        return check_runs(check_files, targets_path, std::cout) ? kExitOk : kExitFailure;
+        return check_runs(check_files, targets_path, check_tsv, std::cout) ? kExitOk : kExitFailure;
       } catch (const std::runtime_error& e) {
         if (dynamic_cast<const sim::InputError*>(&e)) throw;
         std::cerr << "confsim: error: " << e.what() << "\n";  // a run file given is the bad input

@@ -169,9 +169,20 @@ void print_explanation(const sim::Scenario& scenario, std::ostream& out) {
   }
 }
 
-bool check_runs(const std::vector<std::string>& run_files, const std::string& targets_path, std::ostream& out) {
+bool check_runs(const std::vector<std::string>& run_files, const std::string& targets_path, bool tsv,
+                std::ostream& out) {
   const auto targets = output::load_targets(targets_path);
   const auto results = output::score_runs(targets, run_files);
+  const auto verdict = [](const output::TargetResult& r) {
+    return r.target->report_only ? "-" : r.pass ? "PASS" : "FAIL";
+  };
+  if (tsv) {
+    out << "target\texpected\tmean\tp05\tp95\tshare_in_range\tresult\n";
+    for (const auto& r : results)
+      out << r.target->name << '\t' << r.target->describe_expectation() << '\t' << r.mean << '\t' << r.p05 << '\t'
+          << r.p95 << '\t' << r.share_within << '\t' << verdict(r) << '\n';
+    return std::all_of(results.begin(), results.end(), [](const auto& r) { return r.pass; });
+  }
   std::size_t name_width = 6, expect_width = 8;
   for (const auto& r : results) {
     name_width = std::max(name_width, r.target->name.size());
@@ -197,7 +208,7 @@ bool check_runs(const std::vector<std::string>& run_files, const std::string& ta
     out << cell(r.target->name, name_width) << "  " << cell(r.target->describe_expectation(), expect_width) << "  "
         << cell(fixed(r.mean), 9) << "  " << cell("[" + fixed(r.p05) + ", " + fixed(r.p95) + "]", 21) << "  "
         << cell(r.target->report_only ? "" : fixed(r.share_within * 100) + "%", 8) << "  "
-        << (r.target->report_only ? "-" : r.pass ? "PASS" : "FAIL") << "\n";
+        << verdict(r) << "\n";
   }
   if (expectations > 0) out << passed << "/" << expectations << " targets met";
   if (expectations < results.size())

@@ -54,8 +54,10 @@ sim::ScenarioPtr load(const std::string& path, const std::vector<std::string>& o
 void print_explanation(const sim::Scenario& scenario, std::ostream& out);
 void print_run_file_info(const std::string& path, std::ostream& out, bool brief);
 std::string scenario_reference();
-// Prints the table of targets met by the run files; true when every target passes.
-bool check_runs(const std::vector<std::string>& run_files, const std::string& targets_path, std::ostream& out);
+// Prints the table of targets met by the run files (aligned, or tab-separated); true when every
+// target passes.
+bool check_runs(const std::vector<std::string>& run_files, const std::string& targets_path, bool tsv,
+                std::ostream& out);
 
 // The command line; returns the process exit code.
 int main(int argc, char** argv);
