@@ -11,6 +11,8 @@ packages=(
   librandom123-dev
   # tools to inspect output files
   hdf5-tools netcdf-bin
+  # parameter sweeps: MPI, and a Slurm cluster on localhost for the array-job test
+  openmpi-bin libopenmpi-dev slurm-wlm munge
   # Python readers used by tests and the scripts (run with /usr/bin/python3)
   python3 python3-h5py python3-xarray python3-h5netcdf python3-netcdf4 python3-pandas
   python3-numpy python3-yaml python3-matplotlib

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "confsim/app/commands.hpp"
+#include "sweep_internal.hpp"
 #include "confsim/sim/diagnostics.hpp"
 
 namespace confsim::app {
@@ -78,6 +79,29 @@ int main(int argc, char** argv) {
                       "Tab-separated output for other programs: target, expected, mean, p05, p95, share_in_range, "
                       "result");
 
+  SweepRequest sweep;
+  auto* sweep_cmd = cli.add_subcommand(
+      "sweep",
+      "Run a parameter sweep: every design point x replicate of SWEEP.yaml into DIR/runs/run_NNNNNN.h5, then "
+      "DIR/manifest.h5 indexing them all. Runs locally on --jobs threads, across ranks under mpirun, or as a "
+      "Slurm array job (--slurm). A directory made with the same sweep is resumed: finished runs are kept.");
+  sweep_cmd->add_option("sweep", sweep.sweep_path, "Sweep YAML file (see docs/sweeps.md)");
+  sweep_cmd->add_option("-o,--output", sweep.directory, "Sweep directory (created; resumed if it holds this sweep)");
+  sweep_cmd->add_option("--jobs", sweep.jobs, "Runs at once on this machine (default: all cores)")
+      ->check(CLI::Range(1, 4096));
+  sweep_cmd->add_flag("--resume", sweep.resume, "Resume the sweep in DIR (also the default when DIR holds it)");
+  sweep_cmd->add_option("--task", sweep.task, "Run only the runs with index % TASKS == TASK (array tasks)")
+      ->check(CLI::NonNegativeNumber);
+  sweep_cmd->add_option("--tasks", sweep.tasks, "Number of array tasks sharing the sweep")->check(CLI::PositiveNumber);
+  sweep_cmd->add_flag("--slurm", sweep.slurm, "Write DIR/slurm/sweep.sbatch, a Slurm array job, instead of running");
+  sweep_cmd->add_option("--array-size", sweep.slurm_tasks, "Array tasks for --slurm (default 1000, at most one per run)")
+      ->check(CLI::PositiveNumber);
+  sweep_cmd->add_option("--array-max", sweep.array_max, "At most this many array tasks at once (--slurm)")
+      ->check(CLI::PositiveNumber);
+  sweep_cmd->add_option("--partition", sweep.partition, "Slurm partition (--slurm)");
+  std::string collect_directory;
+  sweep_cmd->add_option("--collect", collect_directory, "Build DIR/manifest.h5 from the run files in DIR");
+
   auto* reference_cmd =
       cli.add_subcommand("reference", "Print the scenario reference (every key, type, default) as Markdown.");
 
@@ -128,6 +152,19 @@ int main(int argc, char** argv) {
         std::cerr << "confsim: error: " << e.what() << "\n";  // a run file given is the bad input
         return kExitInvalidInput;
       }
+    } else if (*sweep_cmd) {
+      if (!collect_directory.empty()) {
+        sweep.collect = true;
+        sweep.directory = collect_directory;
+      } else if (sweep.sweep_path.empty() || sweep.directory.empty()) {
+        std::cerr << "confsim sweep: expected SWEEP.yaml -o DIR, or --collect DIR (see confsim sweep --help)\n";
+        return kExitInvalidInput;
+      }
+      if ((sweep.task >= 0) != (sweep.tasks > 0) || (sweep.tasks > 0 && sweep.task >= sweep.tasks)) {
+        std::cerr << "confsim sweep: --task and --tasks go together, with 0 <= TASK < TASKS\n";
+        return kExitInvalidInput;
+      }
+      return sweep_command(sweep);
     } else if (*reference_cmd) {
       std::cout << scenario_reference();
     }

@@ -18,6 +18,7 @@
 #include "confsim/output/targets.hpp"
 #include "confsim/sim/simulation.hpp"
 #include "progress.hpp"
+#include "run.hpp"
 
 #ifndef CONFSIM_VERSION
 #define CONFSIM_VERSION "0.0.0"
@@ -27,23 +28,26 @@
 #endif
 
 namespace confsim::app {
-namespace {
+
+namespace detail {
 
 volatile std::sig_atomic_t g_stop_signal = 0;
 extern "C" void remember_stop_signal(int signal) { g_stop_signal = signal; }
 
-// SIGINT/SIGTERM stop the run at the end of a tick; the temporary file is then removed.
-struct StopSignals {
-  StopSignals() {
-    g_stop_signal = 0;
-    std::signal(SIGINT, remember_stop_signal);
-    std::signal(SIGTERM, remember_stop_signal);
-  }
-  ~StopSignals() {
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-  }
-};
+StopSignals::StopSignals() {
+  g_stop_signal = 0;
+  std::signal(SIGINT, remember_stop_signal);
+  std::signal(SIGTERM, remember_stop_signal);
+}
+StopSignals::~StopSignals() {
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
+int stop_signal() { return g_stop_signal; }
+
+}  // namespace detail
+
+namespace {
 
 std::uint64_t draw_seed() {
   std::random_device device;
@@ -61,8 +65,10 @@ void check_output_path(const std::string& output_path) {
     throw sim::InputError({{{output_path, 0, 0, ""}, "", "the output path is a directory; expected a file name"}});
 }
 
-RunResult run_loaded(const sim::ScenarioPtr& scenario, const std::string& output_path,
-                     std::optional<std::uint64_t> seed, int threads, bool progress) {
+}  // namespace
+
+RunResult detail::run_loaded(const sim::ScenarioPtr& scenario, const std::string& output_path,
+                             std::optional<std::uint64_t> seed, int threads, bool progress) {
   check_output_path(output_path);
   const int thread_count = threads > 0 ? threads : tbb::info::default_concurrency();
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(thread_count));
@@ -76,17 +82,18 @@ RunResult run_loaded(const sim::ScenarioPtr& scenario, const std::string& output
   auto model = agents::make_model(*scenario, info.seed);
   info.snapshot_every = sim::resolve_snapshot_every(*scenario, model->lattice_cells());
 
-  StopSignals signals;
   ProgressBar bar(progress);
   output::RunFileWriter writer(output_path);
   const auto t0 = std::chrono::steady_clock::now();
   sim::run_simulation(info, *model, writer, [&](std::int64_t tick, std::int64_t total) {
-    if (g_stop_signal) throw Interrupted(g_stop_signal);
+    if (stop_signal()) throw Interrupted(stop_signal());
     bar.update(tick, total);
   });
   bar.finish();
   return {info.seed, info.seed_drawn, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()};
 }
+
+namespace {
 
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;
@@ -115,7 +122,8 @@ sim::ScenarioPtr load(const std::string& path, const std::vector<std::string>& o
 
 RunResult run_scenario(const RunRequest& request) {
   const auto scenario = load(request.scenario_path, request.overrides, request.ticks);
-  return run_loaded(scenario, request.output_path, request.seed, request.threads, request.progress);
+  detail::StopSignals signals;
+  return detail::run_loaded(scenario, request.output_path, request.seed, request.threads, request.progress);
 }
 
 RunResult rerun_file(const std::string& run_file, const std::string& output_path, int threads, bool progress) {
@@ -125,7 +133,8 @@ RunResult rerun_file(const std::string& run_file, const std::string& output_path
                                                 output::read_root_attribute(run_file, "scenario_file"),
                                                 agents::model_schemas(), options);
   const std::uint64_t seed = std::stoull(output::read_root_attribute(run_file, "seed"));
-  return run_loaded(scenario, output_path, seed, threads, progress);
+  detail::StopSignals signals;
+  return detail::run_loaded(scenario, output_path, seed, threads, progress);
 }
 
 void print_explanation(const sim::Scenario& scenario, std::ostream& out) {

@@ -60,4 +60,24 @@ void set_flag_attributes(hid_t variable, sim::StorageType type, const std::vecto
 // Reads any scalar or 1-D attribute as text; empty if it cannot be shown.
 std::string attribute_as_text(hid_t object, const std::string& name);
 
+
+inline constexpr hsize_t kUnlimited = H5S_UNLIMITED;
+inline constexpr hsize_t kSeriesChunk = 4096;
+
+// `.NAME.tmp-PID` beside a final path: where a file is written before it is renamed into place.
+std::string temporary_name_for(const std::string& final_path);
+// Makes a file's contents durable before it is renamed into place.
+void flush_to_disk(const std::string& path);
+Handle create_group(hid_t parent, const std::string& name);
+// A dataset of the given shape; chunked (and compressed if asked) when extendible or large.
+Handle create_dataset(hid_t parent, const std::string& name, hid_t type, const std::vector<hsize_t>& shape,
+                      const std::vector<hsize_t>& max_shape, const std::vector<hsize_t>& chunk, int compression);
+void write_all(hid_t dataset, hid_t type, const void* data, const std::string& name);
+void describe(hid_t variable, const std::string& long_name, const std::string& units);
+// A netCDF dimension: a 1-D coordinate variable of the same name (indices, or the labels given),
+// made an HDF5 dimension scale.
+void create_dimension(hid_t parent, const std::string& name, const std::string& long_name, hsize_t size,
+                      bool unlimited, const std::vector<std::string>& labels);
+void attach_dimensions(hid_t parent, hid_t variable, const std::vector<std::string>& dims);
+
 }  // namespace confsim::output::detail

@@ -15,87 +15,16 @@ namespace {
 using detail::check;
 using detail::Handle;
 
-constexpr hsize_t kUnlimited = H5S_UNLIMITED;
-constexpr hsize_t kSeriesChunk = 4096;
-
-std::string temporary_name_for(const std::string& final_path) {
-  const std::filesystem::path p(final_path);
-  const std::string name = "." + p.filename().string() + ".tmp-" + std::to_string(::getpid());
-  return (p.parent_path() / name).string();
-}
-
-// Makes a file's contents durable before it is renamed into place.
-void flush_to_disk(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) throw std::runtime_error("cannot reopen " + path + " to flush it");
-  const int status = ::fsync(fd);
-  ::close(fd);
-  if (status != 0) throw std::runtime_error("cannot flush " + path + " to disk");
-}
-
-Handle create_group(hid_t parent, const std::string& name) {
-  Handle gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "create group properties");
-  check(H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track link order");
-  check(H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track attribute order");
-  return Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose, "create group " + name);
-}
-
-// A dataset of the given shape; chunked (and compressed if asked) when extendible or large.
-Handle create_dataset(hid_t parent, const std::string& name, hid_t type, const std::vector<hsize_t>& shape,
-                      const std::vector<hsize_t>& max_shape, const std::vector<hsize_t>& chunk, int compression) {
-  Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), max_shape.data()), H5Sclose,
-               "create the dataspace of " + name);
-  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset properties");
-  check(H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track attribute order");
-  if (!chunk.empty()) {
-    check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "chunk " + name);
-    if (compression > 0) {
-      check(H5Pset_shuffle(dcpl), "shuffle " + name);
-      check(H5Pset_deflate(dcpl, static_cast<unsigned>(compression)), "compress " + name);
-    }
-  }
-  return Handle(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
-                "create dataset " + name);
-}
-
-void write_all(hid_t dataset, hid_t type, const void* data, const std::string& name) {
-  check(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
-}
-
-void describe(hid_t variable, const std::string& long_name, const std::string& units) {
-  if (!long_name.empty()) detail::set_text_attribute(variable, "long_name", long_name);
-  if (!units.empty()) detail::set_text_attribute(variable, "units", units);
-}
-
-// A netCDF dimension: a 1-D coordinate variable of the same name, made an HDF5 dimension scale.
-void create_dimension(hid_t parent, const std::string& name, const std::string& long_name, hsize_t size,
-                      bool unlimited, const std::vector<std::string>& labels) {
-  const std::vector<hsize_t> shape{size}, max_shape{unlimited ? kUnlimited : size};
-  const std::vector<hsize_t> chunk = unlimited ? std::vector<hsize_t>{kSeriesChunk} : std::vector<hsize_t>{};
-  if (!labels.empty()) {
-    const Handle type = detail::utf8_string_type();
-    Handle ds = create_dataset(parent, name, type, shape, max_shape, chunk, 0);
-    std::vector<const char*> texts;
-    for (const auto& l : labels) texts.push_back(l.c_str());
-    write_all(ds, type, texts.data(), name);
-    describe(ds, long_name, "");
-    check(H5DSset_scale(ds, name.c_str()), "make " + name + " a dimension scale");
-    return;
-  }
-  Handle ds = create_dataset(parent, name, H5T_STD_I32LE, shape, max_shape, chunk, 0);
-  std::vector<std::int32_t> index(size);
-  std::iota(index.begin(), index.end(), 0);
-  if (size > 0) write_all(ds, H5T_NATIVE_INT32, index.data(), name);
-  describe(ds, long_name, "");
-  check(H5DSset_scale(ds, name.c_str()), "make " + name + " a dimension scale");
-}
-
-void attach_dimensions(hid_t parent, hid_t variable, const std::vector<std::string>& dims) {
-  for (std::size_t i = 0; i < dims.size(); ++i) {
-    Handle scale(H5Dopen2(parent, dims[i].c_str(), H5P_DEFAULT), H5Dclose, "open dimension " + dims[i]);
-    check(H5DSattach_scale(variable, scale, static_cast<unsigned>(i)), "attach dimension " + dims[i]);
-  }
-}
+using detail::attach_dimensions;
+using detail::create_dataset;
+using detail::create_dimension;
+using detail::create_group;
+using detail::describe;
+using detail::flush_to_disk;
+using detail::kSeriesChunk;
+using detail::kUnlimited;
+using detail::temporary_name_for;
+using detail::write_all;
 
 hid_t file_type(sim::StorageType type) {
   switch (type) {

@@ -149,17 +149,12 @@ class TargetsReader {
         }
         t.events = f;
       }
-      static const std::map<std::string, Measure> measures = {{"count", Measure::count},
-                                                              {"killed", Measure::killed},
-                                                              {"wounded", Measure::wounded},
-                                                              {"arrested", Measure::arrested},
-                                                              {"max_arrested", Measure::max_arrested}};
       if (const auto m = node["measure"]) {
-        const auto it = m.IsScalar() ? measures.find(m.Scalar()) : measures.end();
-        if (it == measures.end())
+        try {
+          t.measure = measure_from(m.IsScalar() ? m.Scalar() : "");
+        } catch (const std::invalid_argument&) {
           problem(m, path + ".measure", "expected one of count | killed | wounded | arrested | max_arrested");
-        else
-          t.measure = it->second;
+        }
       }
     } else if (const auto se = node["series"]) {
       if (!se.IsMap() || !se["name"] || !se["at"]) {
@@ -222,48 +217,9 @@ double quantile(std::vector<double> values, double q) {
 // Every category a filter names must exist in the file: a typo must not silently match nothing.
 void check_names(const Target& t, const EventTable& table, const std::string& file) {
   std::vector<Diagnostic> problems;
-  const auto check = [&](const std::vector<std::string>& wanted, const char* column) {
-    const auto it = table.categories.find(column);
-    for (const auto& name : wanted)
-      if (it == table.categories.end() ||
-          std::find(it->second.begin(), it->second.end(), name) == it->second.end()) {
-        std::string message = "target '" + t.name + "' names " + column + " '" + name + "', which " + file +
-                              " does not have";
-        if (it != table.categories.end()) {
-          const std::string guess = sim::closest_match(name, it->second);
-          if (!guess.empty()) message += "; did you mean '" + guess + "'?";
-        }
-        problems.push_back({t.where, t.name, message});
-      }
-  };
-  check(t.events->kinds, "kind");
-  check(t.events->actors, "actor");
-  check(t.events->targets, "target");
-  check(t.events->target_actors, "target_actor");
-  check(t.events->regions, "region");
+  for (const auto& unknown : unknown_event_names(*t.events, table))
+    problems.push_back({t.where, t.name, "target '" + t.name + "' names " + unknown + " (" + file + ")"});
   if (!problems.empty()) throw sim::InputError(problems);
-}
-
-double measure_events(const Target& t, const EventTable& table) {
-  const auto start = sim::Date::parse_iso(table.start_date);
-  if (!start) throw std::runtime_error("the run file's start_date is not a date: " + table.start_date);
-  const EventFilter& f = *t.events;
-  const std::int64_t first = f.from.days_since_epoch() - start->days_since_epoch();
-  const std::int64_t last = f.to.days_since_epoch() - start->days_since_epoch();
-  double value = 0;
-  for (const auto& row : table.rows) {
-    if (row.tick < first || row.tick > last || !listed(f.kinds, row.kind) || !listed(f.actors, row.actor) ||
-        !listed(f.targets, row.target) || !listed(f.target_actors, row.target_actor) || !listed(f.regions, row.region))
-      continue;
-    switch (t.measure) {
-      case Measure::count: value += 1; break;
-      case Measure::killed: value += static_cast<double>(row.killed); break;
-      case Measure::wounded: value += static_cast<double>(row.wounded); break;
-      case Measure::arrested: value += static_cast<double>(row.arrested); break;
-      case Measure::max_arrested: value = std::max(value, static_cast<double>(row.arrested)); break;
-    }
-  }
-  return value;
 }
 
 }  // namespace
@@ -277,6 +233,60 @@ std::string Target::describe_expectation() const {
 
 std::vector<Target> load_targets(const std::string& path) { return TargetsReader(path).read(); }
 
+Measure measure_from(const std::string& name) {
+  static const std::map<std::string, Measure> measures = {{"count", Measure::count},
+                                                          {"killed", Measure::killed},
+                                                          {"wounded", Measure::wounded},
+                                                          {"arrested", Measure::arrested},
+                                                          {"max_arrested", Measure::max_arrested}};
+  const auto it = measures.find(name);
+  if (it == measures.end()) throw std::invalid_argument("no measure '" + name + "'");
+  return it->second;
+}
+
+std::vector<std::string> unknown_event_names(const EventFilter& filter, const EventTable& table) {
+  std::vector<std::string> out;
+  const auto check = [&](const std::vector<std::string>& wanted, const char* column) {
+    const auto it = table.categories.find(column);
+    for (const auto& name : wanted)
+      if (it == table.categories.end() || std::find(it->second.begin(), it->second.end(), name) == it->second.end()) {
+        std::string message = std::string(column) + " '" + name + "', which the run file does not have";
+        if (it != table.categories.end()) {
+          const std::string guess = sim::closest_match(name, it->second);
+          if (!guess.empty()) message += "; did you mean '" + guess + "'?";
+        }
+        out.push_back(message);
+      }
+  };
+  check(filter.kinds, "kind");
+  check(filter.actors, "actor");
+  check(filter.targets, "target");
+  check(filter.target_actors, "target_actor");
+  check(filter.regions, "region");
+  return out;
+}
+
+double measure_events(const EventFilter& f, Measure measure, const EventTable& table) {
+  const auto start = sim::Date::parse_iso(table.start_date);
+  if (!start) throw std::runtime_error("the run file's start_date is not a date: " + table.start_date);
+  const std::int64_t first = f.from ? f.from->days_since_epoch() - start->days_since_epoch() : INT64_MIN;
+  const std::int64_t last = f.to ? f.to->days_since_epoch() - start->days_since_epoch() : INT64_MAX;
+  double value = 0;
+  for (const auto& row : table.rows) {
+    if (row.tick < first || row.tick > last || !listed(f.kinds, row.kind) || !listed(f.actors, row.actor) ||
+        !listed(f.targets, row.target) || !listed(f.target_actors, row.target_actor) || !listed(f.regions, row.region))
+      continue;
+    switch (measure) {
+      case Measure::count: value += 1; break;
+      case Measure::killed: value += static_cast<double>(row.killed); break;
+      case Measure::wounded: value += static_cast<double>(row.wounded); break;
+      case Measure::arrested: value += static_cast<double>(row.arrested); break;
+      case Measure::max_arrested: value = std::max(value, static_cast<double>(row.arrested)); break;
+    }
+  }
+  return value;
+}
+
 std::vector<TargetResult> score_runs(const std::vector<Target>& targets, const std::vector<std::string>& run_files) {
   std::vector<TargetResult> results(targets.size());
   for (std::size_t k = 0; k < targets.size(); ++k) results[k].target = &targets[k];
@@ -287,7 +297,7 @@ std::vector<TargetResult> score_runs(const std::vector<Target>& targets, const s
       const Target& t = targets[k];
       if (t.events) {
         check_names(t, table, file);
-        results[k].per_run.push_back(measure_events(t, table));
+        results[k].per_run.push_back(measure_events(*t.events, t.measure, table));
       } else {
         const auto values = read_series(file, t.series);
         const std::int64_t tick = t.at.days_since_epoch() - (start ? start->days_since_epoch() : 0);

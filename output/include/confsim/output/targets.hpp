@@ -15,10 +15,18 @@ namespace confsim::output {
 
 struct EventFilter {
   std::vector<std::string> kinds, actors, targets, target_actors, regions;  // empty: any
-  sim::Date from, to;                                                       // both ends included
+  std::optional<sim::Date> from, to;                                        // both ends included; none: the whole run
 };
 
 enum class Measure { count, killed, wounded, arrested, max_arrested };
+Measure measure_from(const std::string& name);  // throws std::invalid_argument for an unknown name
+
+struct EventTable;
+// The count (or sum of a column) over the events a filter selects.
+double measure_events(const EventFilter& filter, Measure measure, const EventTable& table);
+// "column 'name'" for every name the filter gives that the table's categories lack, with a
+// suggestion where one is close.
+std::vector<std::string> unknown_event_names(const EventFilter& filter, const EventTable& table);
 
 struct Target {
   std::string name;

@@ -30,6 +30,8 @@ enum class Purpose : std::uint32_t {
   faction_target = 14,       // which target, weapon or region an action takes
   faction_outcome = 15,      // what an action achieves (deaths, detainees)
   unit_deployment = 16,      // where a security unit stands today
+  sweep_seed = 17,           // the seed of a sweep's run, from the master seed and run index
+  sweep_design = 18,         // a Latin hypercube's strata and jitter
 };
 
 // Who a stream belongs to. Kinds are numbered here, once, for the same reason as purposes.

@@ -1,0 +1,57 @@
+#pragma once
+// The sweep command's parts, shared by the local, MPI and Slurm executors.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "confsim/sim/sweep.hpp"
+
+namespace confsim::app {
+
+struct SweepRequest {
+  std::string sweep_path;
+  std::string directory;
+  int jobs = 0;            // local worker threads (0: all cores)
+  bool resume = false;     // explicit; resuming is also the default for a directory of the same sweep
+  int task = -1, tasks = 0;  // an array task's share: runs with index % tasks == task
+  bool slurm = false;      // write an sbatch array script instead of running
+  int slurm_tasks = 1000;  // array size (capped by the number of runs)
+  int array_max = 0;       // at most this many tasks at once (0: no limit)
+  std::string partition;
+  bool collect = false;    // build the manifest from the run files in directory
+};
+
+struct SweepPlan {
+  sim::Sweep sweep;
+  std::vector<sim::SweepRun> runs;
+  std::string directory;
+  bool resuming = false;
+};
+
+struct SweepOutcome {
+  std::size_t ran = 0, already_done = 0;
+  int stopped_by = 0;  // the signal that stopped it, or 0
+};
+
+// Loads and checks the sweep (every design point must make a valid scenario) and prepares the
+// directory: a new one gets sweep.yaml; one made with another sweep is an error saying what changed.
+SweepPlan prepare_sweep(const SweepRequest& request, bool create_directory);
+SweepPlan plan_for_collect(const std::string& directory);
+// Runs the given runs (or, with next_shared, whatever that counter hands out) on `jobs` threads,
+// skipping runs whose file is already complete.
+SweepOutcome execute_runs(const SweepPlan& plan, const std::vector<std::int64_t>& mine, int jobs,
+                          const std::function<std::int64_t()>& next_shared = {});
+// Writes DIR/manifest.h5 from the run files; returns how many runs have finished.
+std::size_t collect_sweep(const SweepPlan& plan);
+std::string slurm_script(const SweepPlan& plan, const SweepRequest& request, const std::string& executable);
+
+// Under mpirun: true when this process is one of several MPI ranks (then the sweep is shared).
+bool mpi_launched();
+// Runs the sweep over MPI ranks with a shared run counter; rank 0 prepares and collects.
+int run_sweep_mpi(const SweepRequest& request);
+
+// The sweep subcommand; returns the exit code.
+int sweep_command(const SweepRequest& request);
+
+}  // namespace confsim::app

@@ -1,0 +1,333 @@
+#include "confsim/sim/sweep.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+
+#include "confsim/sim/distributions.hpp"
+#include "confsim/sim/rng.hpp"
+
+namespace confsim::sim {
+namespace {
+
+constexpr std::int64_t kMaxRuns = 10'000'000;
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+  return out;
+}
+
+class SweepReader {
+ public:
+  explicit SweepReader(std::string file) : file_(std::move(file)) {}
+
+  Sweep read() {
+    std::ifstream in(file_, std::ios::binary);
+    if (!in || std::filesystem::is_directory(file_)) fail_now({}, "", "cannot read the sweep file (does it exist?)");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return read(text.str());
+  }
+
+  Sweep read(const std::string& text) {
+    Sweep s;
+    s.file = file_;
+    s.text = text;
+    YAML::Node root;
+    try {
+      root = YAML::Load(s.text);
+    } catch (const YAML::ParserException& e) {
+      fail_now(e.mark, "", "this is not valid YAML: " + e.msg);
+    }
+    if (!root.IsMap()) fail_now(root.Mark(), "", "expected a sweep: a map with scenario, parameters, replicates …");
+    known(root, "", {"confsim_sweep", "name", "description", "scenario", "ticks", "design", "n", "replicates",
+                     "master_seed", "parameters", "summaries"});
+    s.name = text_of(root, "name", true);
+    const std::string scenario = text_of(root, "scenario", true);
+    if (!scenario.empty()) {
+      const auto resolved = std::filesystem::path(file_).parent_path() / scenario;
+      s.scenario = resolved.lexically_normal().string();
+      if (!std::filesystem::is_regular_file(resolved))
+        problem(root["scenario"], "scenario", "no scenario file at " + s.scenario);
+    }
+    if (root["ticks"]) s.ticks = integer(root["ticks"], "ticks", 1, 10'000'000);
+    const std::string design = root["design"] ? text_of(root, "design", false) : "grid";
+    if (design == "grid") {
+      s.design = Sweep::Design::grid;
+      if (root["n"]) problem(root["n"], "n", "n is the number of points of a latin_hypercube; a grid has none");
+    } else if (design == "latin_hypercube") {
+      s.design = Sweep::Design::latin_hypercube;
+      if (!root["n"]) problem(root, "n", "a latin_hypercube needs n, its number of points");
+      else s.points = integer(root["n"], "n", 1, kMaxRuns);
+    } else {
+      problem(root["design"], "design", "expected grid or latin_hypercube, found '" + design + "'");
+    }
+    s.replicates = root["replicates"] ? integer(root["replicates"], "replicates", 1, kMaxRuns) : 1;
+    if (!root["master_seed"]) problem(root, "master_seed", "missing master_seed (a whole number: runs derive their seeds from it)");
+    else s.master_seed = static_cast<std::uint64_t>(integer(root["master_seed"], "master_seed", 0, 9007199254740991.0));
+    const YAML::Node params = root["parameters"];
+    if (!params || !params.IsMap() || params.size() == 0)
+      problem(params ? params : root, "parameters", "expected a map of parameter paths to {values | range | uniform}");
+    else
+      for (const auto& kv : params) s.parameters.push_back(parameter(kv.first, kv.second, s.design));
+    if (const YAML::Node list = root["summaries"]) {
+      if (!list.IsSequence()) problem(list, "summaries", "expected a list of summaries");
+      else
+        for (std::size_t i = 0; i < list.size(); ++i) s.summaries.push_back(summary(list[i], i));
+    }
+    std::int64_t runs = s.design == Sweep::Design::grid ? 1 : s.points;
+    if (s.design == Sweep::Design::grid)
+      for (const auto& p : s.parameters) runs *= std::max<std::int64_t>(1, p.kind == SweepParameter::Kind::range ? p.steps : static_cast<std::int64_t>(p.values.size()));
+    if (runs * s.replicates > kMaxRuns)
+      problem(root, "", "the sweep has " + std::to_string(runs * s.replicates) + " runs; at most " +
+                            std::to_string(kMaxRuns) + " are supported");
+    if (!problems_.empty()) throw InputError(problems_);
+    return s;
+  }
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic> problems_;
+
+  SourceLocation at(const YAML::Mark& mark) const {
+    return {file_, mark.is_null() ? 0 : mark.line + 1, mark.is_null() ? 0 : mark.column + 1, ""};
+  }
+  void problem(const YAML::Node& node, const std::string& path, const std::string& message) {
+    problems_.push_back({at(node.Mark()), path, message});
+  }
+  [[noreturn]] void fail_now(const YAML::Mark& mark, const std::string& path, const std::string& message) {
+    problems_.push_back({at(mark), path, message});
+    throw InputError(problems_);
+  }
+
+  void known(const YAML::Node& map, const std::string& path, const std::vector<std::string>& keys) {
+    for (const auto& kv : map) {
+      const std::string key = kv.first.Scalar();
+      if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+      const std::string guess = closest_match(key, keys);
+      problem(kv.first, path.empty() ? key : path + "." + key,
+              "unknown key '" + key + "'" + (guess.empty() ? "; expected one of: " + joined(keys) : "; did you mean '" + guess + "'?"));
+    }
+  }
+
+  std::string text_of(const YAML::Node& map, const char* key, bool required) {
+    const YAML::Node node = map[key];
+    if (!node) {
+      if (required) problem(map, key, std::string("missing required key '") + key + "'");
+      return "";
+    }
+    if (!node.IsScalar()) {
+      problem(node, key, "expected a word or a path");
+      return "";
+    }
+    return node.Scalar();
+  }
+
+  std::int64_t integer(const YAML::Node& node, const std::string& path, double min, double max) {
+    try {
+      const double v = node.as<double>();
+      if (std::floor(v) == v && v >= min && v <= max) return static_cast<std::int64_t>(v);
+    } catch (const YAML::Exception&) {
+    }
+    problem(node, path, "expected a whole number in [" + std::to_string(static_cast<long long>(min)) + ", " +
+                            std::to_string(static_cast<long long>(max)) + "], found '" +
+                            (node.IsScalar() ? node.Scalar() : "a map or list") + "'");
+    return static_cast<std::int64_t>(min);
+  }
+
+  double real(const YAML::Node& node, const std::string& path) {
+    try {
+      const double v = node.as<double>();
+      if (std::isfinite(v)) return v;
+    } catch (const YAML::Exception&) {
+    }
+    problem(node, path, "expected a finite number, found '" + (node.IsScalar() ? node.Scalar() : "a map or list") + "'");
+    return 0;
+  }
+
+  SweepParameter parameter(const YAML::Node& key, const YAML::Node& spec, Sweep::Design design) {
+    SweepParameter p;
+    p.path = key.Scalar();
+    p.where = at(key.Mark());
+    const std::string path = "parameters." + p.path;
+    if (!spec.IsMap() || spec.size() != 1) {
+      problem(spec, path, "expected one of {values: [...]}, {range: {from, to, steps}}, {uniform: {from, to}}");
+      return p;
+    }
+    known(spec, path, {"values", "range", "uniform"});
+    if (const YAML::Node values = spec["values"]) {
+      p.kind = SweepParameter::Kind::values;
+      if (!values.IsSequence() || values.size() == 0) problem(values, path + ".values", "expected a non-empty list");
+      else
+        for (const auto& v : values) {
+          if (!v.IsScalar()) problem(v, path + ".values", "expected a list of single values");
+          else p.values.push_back(v.Scalar());
+        }
+    } else if (const YAML::Node range = spec["range"]) {
+      p.kind = SweepParameter::Kind::range;
+      known(range, path + ".range", {"from", "to", "steps"});
+      if (!range["from"] || !range["to"] || !range["steps"]) {
+        problem(range, path + ".range", "expected from, to and steps");
+      } else {
+        p.from = real(range["from"], path + ".range.from");
+        p.to = real(range["to"], path + ".range.to");
+        p.steps = integer(range["steps"], path + ".range.steps", 1, kMaxRuns);
+        if (p.steps == 1 && p.from != p.to)
+          problem(range["steps"], path + ".range.steps", "one step cannot span from ≠ to; use steps ≥ 2");
+      }
+    } else if (const YAML::Node uniform = spec["uniform"]) {
+      p.kind = SweepParameter::Kind::uniform;
+      known(uniform, path + ".uniform", {"from", "to"});
+      if (!uniform["from"] || !uniform["to"]) {
+        problem(uniform, path + ".uniform", "expected from and to");
+      } else {
+        p.from = real(uniform["from"], path + ".uniform.from");
+        p.to = real(uniform["to"], path + ".uniform.to");
+        if (!(p.from < p.to)) problem(uniform, path + ".uniform", "expected from < to");
+      }
+      if (design == Sweep::Design::grid)
+        problem(uniform, path + ".uniform", "a grid needs countable values: use values or range, or design: latin_hypercube");
+    }
+    return p;
+  }
+
+  SweepSummary summary(const YAML::Node& node, std::size_t i) {
+    SweepSummary s;
+    const std::string path = "summaries[" + std::to_string(i) + "]";
+    s.where = at(node.Mark());
+    if (!node.IsMap()) {
+      problem(node, path, "expected {name, series: {name, reduce}} or {name, events: {...}, measure}");
+      return s;
+    }
+    known(node, path, {"name", "series", "events", "measure"});
+    s.name = text_of(node, "name", true);
+    const auto names = [&](const YAML::Node& n) {
+      std::vector<std::string> out;
+      if (!n) return out;
+      if (n.IsScalar()) return std::vector<std::string>{n.Scalar()};
+      for (const auto& item : n) out.push_back(item.Scalar());
+      return out;
+    };
+    if (node["series"] && node["events"]) problem(node, path, "expected either series or events, not both");
+    if (const YAML::Node series = node["series"]) {
+      known(series, path + ".series", {"name", "reduce"});
+      s.series = series["name"] ? series["name"].Scalar() : "";
+      s.reduce = series["reduce"] ? series["reduce"].Scalar() : "";
+      static const std::vector<std::string> reductions = {"max", "min", "mean", "final", "sum"};
+      if (s.series.empty()) problem(series, path + ".series.name", "missing the series' name");
+      if (std::find(reductions.begin(), reductions.end(), s.reduce) == reductions.end())
+        problem(series, path + ".series.reduce", "expected reduce: one of " + joined(reductions));
+    } else if (const YAML::Node events = node["events"]) {
+      known(events, path + ".events", {"kind", "actor", "target", "target_actor", "region"});
+      s.kinds = names(events["kind"]);
+      s.actors = names(events["actor"]);
+      s.targets = names(events["target"]);
+      s.target_actors = names(events["target_actor"]);
+      s.regions = names(events["region"]);
+      if (node["measure"]) s.measure = node["measure"].Scalar();
+      static const std::vector<std::string> measures = {"count", "killed", "wounded", "arrested"};
+      if (std::find(measures.begin(), measures.end(), s.measure) == measures.end())
+        problem(node["measure"], path + ".measure", "expected one of " + joined(measures));
+    } else {
+      problem(node, path, "expected series: {name, reduce} or events: {kind, ...}");
+    }
+    return s;
+  }
+};
+
+std::string number_text(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", v);
+  return buffer;
+}
+
+// The value of parameter p at coordinate u in [0, 1) (Latin hypercube) or at index k (grid).
+std::string value_at(const SweepParameter& p, double u) {
+  switch (p.kind) {
+    case SweepParameter::Kind::values:
+      return p.values[std::min(p.values.size() - 1, static_cast<std::size_t>(u * static_cast<double>(p.values.size())))];
+    case SweepParameter::Kind::range: {
+      const auto k = std::min<std::int64_t>(p.steps - 1, static_cast<std::int64_t>(u * static_cast<double>(p.steps)));
+      return number_text(p.steps == 1 ? p.from : p.from + (p.to - p.from) * static_cast<double>(k) / static_cast<double>(p.steps - 1));
+    }
+    case SweepParameter::Kind::uniform: return number_text(p.from + (p.to - p.from) * u);
+  }
+  return "";
+}
+
+std::int64_t count_of(const SweepParameter& p) {
+  return p.kind == SweepParameter::Kind::range ? p.steps : static_cast<std::int64_t>(p.values.size());
+}
+
+}  // namespace
+
+Sweep load_sweep(const std::string& path) { return SweepReader(path).read(); }
+Sweep load_sweep_text(const std::string& text, const std::string& path) { return SweepReader(path).read(text); }
+
+std::string to_string(Sweep::Design design) { return design == Sweep::Design::grid ? "grid" : "latin_hypercube"; }
+
+std::uint64_t sweep_run_seed(std::uint64_t master_seed, std::int64_t index) {
+  RandomStream stream(master_seed, StreamOwner::world, static_cast<std::uint64_t>(index), 0, Purpose::sweep_seed);
+  return stream.next_u64() >> 11;  // 53 bits: a seed any scenario file or JSON reader holds exactly
+}
+
+std::vector<SweepRun> expand_sweep(const Sweep& sweep) {
+  // Each design point as one coordinate per parameter (grid: the value's index; LHS: u in [0, 1)).
+  std::vector<std::vector<std::string>> points;
+  if (sweep.design == Sweep::Design::grid) {
+    std::int64_t total = 1;
+    for (const auto& p : sweep.parameters) total *= count_of(p);
+    for (std::int64_t i = 0; i < total; ++i) {
+      std::vector<std::string> values;
+      std::int64_t rest = i;
+      std::vector<std::int64_t> index(sweep.parameters.size());
+      for (std::size_t j = sweep.parameters.size(); j-- > 0;) {  // the last parameter varies fastest
+        index[j] = rest % count_of(sweep.parameters[j]);
+        rest /= count_of(sweep.parameters[j]);
+      }
+      for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
+        const auto& p = sweep.parameters[j];
+        values.push_back(value_at(p, (static_cast<double>(index[j]) + 0.5) / static_cast<double>(count_of(p))));
+      }
+      points.push_back(std::move(values));
+    }
+  } else {
+    const auto n = static_cast<std::size_t>(sweep.points);
+    points.assign(n, {});
+    for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
+      RandomStream draw(sweep.master_seed, StreamOwner::world, j, 0, Purpose::sweep_design);
+      std::vector<std::size_t> stratum(n);
+      std::iota(stratum.begin(), stratum.end(), std::size_t{0});
+      for (std::size_t i = 0; i + 1 < n; ++i)
+        std::swap(stratum[i], stratum[static_cast<std::size_t>(draw_integer(draw, static_cast<std::int64_t>(i),
+                                                                            static_cast<std::int64_t>(n) - 1))]);
+      for (std::size_t i = 0; i < n; ++i) {
+        const double u = (static_cast<double>(stratum[i]) + draw_uniform(draw, 0.0, 1.0)) / static_cast<double>(n);
+        points[i].push_back(value_at(sweep.parameters[j], u));
+      }
+    }
+  }
+  std::vector<SweepRun> runs;
+  for (std::size_t point = 0; point < points.size(); ++point)
+    for (std::int64_t r = 0; r < sweep.replicates; ++r) {
+      SweepRun run;
+      run.index = static_cast<std::int64_t>(runs.size());
+      run.point = static_cast<std::int64_t>(point);
+      run.replicate = r;
+      run.seed = sweep_run_seed(sweep.master_seed, run.index);
+      run.values = points[point];
+      for (std::size_t j = 0; j < sweep.parameters.size(); ++j)
+        run.overrides.push_back(sweep.parameters[j].path + "=" + points[point][j]);
+      runs.push_back(std::move(run));
+    }
+  return runs;
+}
+
+}  // namespace confsim::sim
