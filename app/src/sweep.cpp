@@ -132,7 +132,10 @@ SweepPlan prepare_sweep(const SweepRequest& request, bool create_directory) {
     if (read_file(copy) != plan.sweep.text) {
       std::string what = "the sweep file has changed";
       try {
-        what += " (" + describe_change(sim::load_sweep_text(read_file(copy), request.sweep_path), plan.sweep) + ")";
+        // The recorded copy is read as if it stood where that sweep file did, so paths resolve alike.
+        std::string origin = read_file(dir / kSweepOrigin);
+        while (!origin.empty() && (origin.back() == '\n' || origin.back() == '\r')) origin.pop_back();
+        what += " (" + describe_change(sim::load_sweep_text(read_file(copy), origin), plan.sweep) + ")";
       } catch (const std::exception&) {
       }
       throw sim::InputError({{{request.sweep_path, 0, 0, ""}, "",
