@@ -1,7 +1,11 @@
 // The sweep executors: local (worker threads), MPI (ranks share a run counter) and Slurm array
 // tasks (each takes every N-th run). All write DIR/runs/run_NNNNNN.h5 atomically with the same
 // seeds and overrides, so every executor gives the same bytes; the manifest is built from the files.
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
 
 #include <atomic>
 #include <chrono>
@@ -103,6 +107,19 @@ class Progress {
   clock::time_point start_ = clock::now();
   double last_line_ = 0;
 };
+
+// Temporary files of runs killed with SIGKILL (their process is gone). Only the local executor
+// does this: array tasks on other nodes have process ids this machine cannot check.
+void remove_stale_temporaries(const std::string& directory) {
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(fs::path(directory) / "runs", error)) {
+    const std::string name = entry.path().filename().string();
+    const auto at = name.rfind(".tmp-");
+    if (name.empty() || name[0] != '.' || at == std::string::npos) continue;
+    const long pid = std::strtol(name.c_str() + at + 5, nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove(entry.path(), error);
+  }
+}
 
 }  // namespace
 
@@ -287,6 +304,7 @@ int sweep_command(const SweepRequest& request) {
   detail::StopSignals signals;
   const SweepPlan plan = prepare_sweep(request, true);
   if (plan.resuming) std::cerr << "sweep: " << request.directory << " holds this sweep; finished runs are kept\n";
+  if (plan.resuming && request.tasks <= 0) remove_stale_temporaries(plan.directory);
   std::vector<std::int64_t> mine;
   for (const auto& run : plan.runs)
     if (request.tasks <= 0 || run.index % request.tasks == request.task) mine.push_back(run.index);

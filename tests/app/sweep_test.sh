@@ -51,6 +51,7 @@ PY
 "$confsim" sweep "$sweep" -o "$work/killed" --jobs 1 >/dev/null 2>&1 &
 pid=$!; sleep 0.$((RANDOM % 4 + 1)); kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
 "$confsim" sweep "$sweep" -o "$work/killed" --resume >/dev/null 2>&1 && same_runs "$work/local" "$work/killed" && ok || bad "resume after SIGKILL"
+ls -A "$work/killed/runs" | grep -q tmp && bad "a temporary file of the killed run survived the resume" || ok
 
 # A run file under its final name that is not what the run would write is redone, not trusted.
 cp "$work/local/runs/run_000001.h5" "$work/killed/runs/run_000004.h5"
