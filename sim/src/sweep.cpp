@@ -62,12 +62,12 @@ class SweepReader {
     if (design == "grid") {
       s.design = Sweep::Design::grid;
       if (root["n"]) problem(root["n"], "n", "n is the number of points of a latin_hypercube; a grid has none");
-    } else if (design == "latin_hypercube") {
-      s.design = Sweep::Design::latin_hypercube;
-      if (!root["n"]) problem(root, "n", "a latin_hypercube needs n, its number of points");
+    } else if (design == "latin_hypercube" || design == "sobol") {
+      s.design = design == "sobol" ? Sweep::Design::sobol : Sweep::Design::latin_hypercube;
+      if (!root["n"]) problem(root, "n", "a " + design + " design needs n, its number of points");
       else s.points = integer(root["n"], "n", 1, kMaxRuns);
     } else {
-      problem(root["design"], "design", "expected grid or latin_hypercube, found '" + design + "'");
+      problem(root["design"], "design", "expected grid, latin_hypercube or sobol, found '" + design + "'");
     }
     s.replicates = root["replicates"] ? integer(root["replicates"], "replicates", 1, kMaxRuns) : 1;
     if (!root["master_seed"]) problem(root, "master_seed", "missing master_seed (a whole number: runs derive their seeds from it)");
@@ -82,6 +82,9 @@ class SweepReader {
       else
         for (std::size_t i = 0; i < list.size(); ++i) s.summaries.push_back(summary(list[i], i));
     }
+    if (s.design == Sweep::Design::sobol && s.parameters.size() > max_sobol_dimensions())
+      problem(root["parameters"], "parameters",
+              "a sobol design takes at most " + std::to_string(max_sobol_dimensions()) + " parameters");
     std::int64_t runs = s.design == Sweep::Design::grid ? 1 : s.points;
     if (s.design == Sweep::Design::grid)
       for (const auto& p : s.parameters) runs *= std::max<std::int64_t>(1, p.kind == SweepParameter::Kind::range ? p.steps : static_cast<std::int64_t>(p.values.size()));
@@ -193,7 +196,7 @@ class SweepReader {
         if (!(p.from < p.to)) problem(uniform, path + ".uniform", "expected from < to");
       }
       if (design == Sweep::Design::grid)
-        problem(uniform, path + ".uniform", "a grid needs countable values: use values or range, or design: latin_hypercube");
+        problem(uniform, path + ".uniform", "a grid needs countable values: use values or range, or design: latin_hypercube or sobol");
     }
     return p;
   }
@@ -266,12 +269,69 @@ std::int64_t count_of(const SweepParameter& p) {
   return p.kind == SweepParameter::Kind::range ? p.steps : static_cast<std::int64_t>(p.values.size());
 }
 
+// Sobol direction numbers of Joe and Kuo (new-joe-kuo-6.21201) for dimensions 2 … 16:
+// the degree s and coefficients a of each primitive polynomial, and its initial m_1 … m_s.
+struct SobolDimension {
+  unsigned s, a;
+  std::vector<std::uint32_t> m;
+};
+const std::vector<SobolDimension>& sobol_table() {
+  static const std::vector<SobolDimension> table = {
+      {1, 0, {1}},           {2, 1, {1, 3}},          {3, 1, {1, 3, 1}},         {3, 2, {1, 1, 1}},
+      {4, 1, {1, 1, 3, 3}},  {4, 4, {1, 3, 5, 13}},   {5, 2, {1, 1, 5, 5, 17}},  {5, 4, {1, 1, 5, 5, 5}},
+      {5, 7, {1, 1, 7, 11, 19}}, {5, 11, {1, 1, 5, 1, 1}}, {5, 13, {1, 1, 1, 3, 11}}, {5, 14, {1, 3, 5, 5, 31}},
+      {6, 1, {1, 3, 3, 9, 7, 49}}, {6, 13, {1, 1, 1, 15, 21, 21}}, {6, 16, {1, 3, 1, 13, 27, 49}}};
+  return table;
+}
+
 }  // namespace
+
+std::size_t max_sobol_dimensions() { return sobol_table().size() + 1; }
+
+std::vector<std::vector<double>> sobol_points(std::size_t n, std::size_t dims) {
+  constexpr unsigned kBits = 32;
+  if (dims > max_sobol_dimensions()) throw std::invalid_argument("Sobol points are available for up to 16 dimensions");
+  if (n > (std::size_t{1} << kBits)) throw std::invalid_argument("too many Sobol points");
+  std::vector<std::vector<std::uint32_t>> v(dims, std::vector<std::uint32_t>(kBits + 1));
+  for (unsigned k = 1; k <= kBits; ++k) v[0][k] = std::uint32_t{1} << (kBits - k);
+  for (std::size_t j = 1; j < dims; ++j) {
+    const auto& d = sobol_table()[j - 1];
+    for (unsigned k = 1; k <= kBits; ++k) {
+      if (k <= d.s) {
+        v[j][k] = d.m[k - 1] << (kBits - k);
+      } else {
+        std::uint32_t x = v[j][k - d.s] ^ (v[j][k - d.s] >> d.s);
+        for (unsigned i = 1; i < d.s; ++i)
+          if ((d.a >> (d.s - 1 - i)) & 1u) x ^= v[j][k - i];
+        v[j][k] = x;
+      }
+    }
+  }
+  // Gray-code order: point i differs from point i − 1 by the direction of i − 1's lowest zero bit.
+  std::vector<std::vector<double>> points(n, std::vector<double>(dims, 0.0));
+  std::vector<std::uint32_t> x(dims, 0);
+  for (std::size_t i = 1; i < n; ++i) {
+    unsigned c = 1;
+    for (std::size_t value = i - 1; value & 1u; value >>= 1) ++c;
+    for (std::size_t j = 0; j < dims; ++j) {
+      x[j] ^= v[j][c];
+      points[i][j] = static_cast<double>(x[j]) / 4294967296.0;
+    }
+  }
+  return points;
+}
 
 Sweep load_sweep(const std::string& path) { return SweepReader(path).read(); }
 Sweep load_sweep_text(const std::string& text, const std::string& path) { return SweepReader(path).read(text); }
 
-std::string to_string(Sweep::Design design) { return design == Sweep::Design::grid ? "grid" : "latin_hypercube"; }
+std::string to_string(Sweep::Design design) {
+  switch (design) {
+    case Sweep::Design::grid: return "grid";
+    case Sweep::Design::latin_hypercube: return "latin_hypercube";
+    case Sweep::Design::sobol: return "sobol";
+  }
+  return "?";
+}
 
 std::uint64_t sweep_run_seed(std::uint64_t master_seed, std::int64_t index) {
   RandomStream stream(master_seed, StreamOwner::world, static_cast<std::uint64_t>(index), 0, Purpose::sweep_seed);
@@ -296,6 +356,12 @@ std::vector<SweepRun> expand_sweep(const Sweep& sweep) {
         const auto& p = sweep.parameters[j];
         values.push_back(value_at(p, (static_cast<double>(index[j]) + 0.5) / static_cast<double>(count_of(p))));
       }
+      points.push_back(std::move(values));
+    }
+  } else if (sweep.design == Sweep::Design::sobol) {
+    for (const auto& u : sobol_points(static_cast<std::size_t>(sweep.points), sweep.parameters.size())) {
+      std::vector<std::string> values;
+      for (std::size_t j = 0; j < sweep.parameters.size(); ++j) values.push_back(value_at(sweep.parameters[j], u[j]));
       points.push_back(std::move(values));
     }
   } else {

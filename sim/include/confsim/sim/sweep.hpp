@@ -1,7 +1,7 @@
 #pragma once
 // Parameter sweeps: a sweep YAML file names a base scenario, the parameters to vary and how (a
-// list of values, an evenly spaced range, or a uniform interval), a design (grid or Latin
-// hypercube), replicates and a master seed, and the summaries to compute from each run. Expansion
+// list of values, an evenly spaced range, or a uniform interval), a design (grid, Latin
+// hypercube or Sobol), replicates and a master seed, and the summaries to compute from each run. Expansion
 // turns it into a run list; each run's seed depends only on (master seed, run index), so results
 // never depend on how runs are spread over threads, ranks or array tasks.
 #include <cstdint>
@@ -33,7 +33,7 @@ struct SweepSummary {
 };
 
 struct Sweep {
-  enum class Design { grid, latin_hypercube };
+  enum class Design { grid, latin_hypercube, sobol };
   std::string file;  // the sweep file as given
   std::string text;  // its contents, exactly
   std::string name;
@@ -65,5 +65,9 @@ std::vector<SweepRun> expand_sweep(const Sweep& sweep);
 // The seed of run `index`: a keyed draw, independent of every other run.
 std::uint64_t sweep_run_seed(std::uint64_t master_seed, std::int64_t index);
 std::string to_string(Sweep::Design design);
+// The first n points of the (unscrambled) Sobol sequence in `dims` dimensions, Joe and Kuo's
+// direction numbers, starting at the origin; powers of two keep its balance.
+std::vector<std::vector<double>> sobol_points(std::size_t n, std::size_t dims);
+std::size_t max_sobol_dimensions();
 
 }  // namespace confsim::sim
