@@ -301,6 +301,9 @@ int sweep_command(const SweepRequest& request) {
               << "then, when done:  confsim sweep --collect " << request.directory << "\n";
     return kExitOk;
   }
+  std::error_code error;
+  if (request.resume && !fs::exists(fs::path(request.directory) / kSweepCopy, error))
+    throw sim::InputError({{{request.directory, 0, 0, ""}, "", "--resume: no sweep to resume here (no sweep.yaml)"}});
   detail::StopSignals signals;
   const SweepPlan plan = prepare_sweep(request, true);
   if (plan.resuming) std::cerr << "sweep: " << request.directory << " holds this sweep; finished runs are kept\n";

@@ -85,5 +85,7 @@ printf 'confsim_sweep: 1\nname: x\nscenario: %s\nmaster_seed: 1\nparameters:\n  
 [ $code -eq 2 ] && grep -q "expected a number in \[0, 1\], found '2' (design point 1" "$work/range.log" && [ ! -e "$work/range" ] && ok ||
   { bad "an invalid value in a sweep: exit $code"; cat "$work/range.log"; }
 
+"$confsim" sweep "$sweep" -o "$work/nothing" --resume 2>&1 | grep -q "no sweep to resume here" && [ ! -e "$work/nothing" ] && ok || bad "--resume of a directory that holds no sweep"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
