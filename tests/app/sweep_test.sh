@@ -54,6 +54,13 @@ PY
 pid=$!; sleep 0.$((RANDOM % 4 + 1)); kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
 "$confsim" sweep "$sweep" -o "$work/killed" --resume >/dev/null 2>&1 && same_runs "$work/local" "$work/killed" && ok || bad "resume after SIGKILL"
 ls -A "$work/killed/runs" | grep -q tmp && bad "a temporary file of the killed run survived the resume" || ok
+/usr/bin/python3 - "$work/local/manifest.h5" "$work/killed/manifest.h5" <<'PY' && ok || bad "the resumed sweep's manifest differs (timings aside)"
+import sys, xarray as xr
+a, b = (xr.open_dataset(p, engine="h5netcdf") for p in sys.argv[1:3])
+for name in a.variables:
+    if name != "wall_seconds" and not a[name].equals(b[name]):
+        sys.exit(f"manifest variable {name} differs")
+PY
 
 # A run file under its final name that is not what the run would write is redone, not trusted.
 cp "$work/local/runs/run_000001.h5" "$work/killed/runs/run_000004.h5"
