@@ -30,9 +30,11 @@ PY
 "$confsim" sweep "$sweep" -o "$work/one" --jobs 1 >/dev/null 2>&1 && same_runs "$work/local" "$work/one" && ok || bad "1 job differs from 2 jobs"
 
 if [ -n "$mpiexec" ]; then
-  # Under the address sanitizer, Open MPI's own allocations kept until exit are not ours to report.
-  LSAN_OPTIONS="suppressions=$source_dir/tests/app/lsan_mpi.supp:print_suppressions=0" \
-  "$mpiexec" --allow-run-as-root --oversubscribe -x LSAN_OPTIONS -np 2 "$confsim" sweep "$sweep" -o "$work/mpi" >"$work/mpi.log" 2>&1 &&
+  # Under the address sanitizer, leak checking is off for this one launch: Open MPI keeps
+  # allocations in plugins it unloads at exit, which LeakSanitizer can neither name nor suppress.
+  # The same sweep code runs leak-checked in the local sweeps above and below.
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+  "$mpiexec" --allow-run-as-root --oversubscribe -x ASAN_OPTIONS -np 2 "$confsim" sweep "$sweep" -o "$work/mpi" >"$work/mpi.log" 2>&1 &&
     grep -q "by 2 ranks" "$work/mpi.log" && same_runs "$work/local" "$work/mpi" && ok || { bad "2-rank MPI sweep"; cat "$work/mpi.log"; }
 fi
 
