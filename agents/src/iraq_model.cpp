@@ -24,26 +24,27 @@ constexpr double kForceShield = 0.5;  // a large force shields half
 constexpr double kForceScale = 5000;  // fighters at which the force shield is half its largest
 constexpr double kCapacityCap = 1.5;  // funding beyond 150% of a group's normal adds nothing
 // Choice of weapon and target among attacks on US interests.
-constexpr double kRocketFloor = 0.2;     // rockets stay in use with few bases (the embassy, Erbil airport: 002)
-constexpr double kIedFloor = 0.1;        // convoys are on the roads before consolidation too
-constexpr double kDroneFloor = 0.02;     // drones are rare where attribution does not matter
-constexpr double kEmbassyShare = 0.3;    // rockets and drones aimed at the embassy rather than a base
-constexpr double kExtraUsDeathsMean = 0.5;             // a fatal attack kills 1 + Poisson(0.5)
-constexpr double kConvoyIraqiDeathProbability = 0.2;  // 000: the convoy bomb "killed one Iraqi security forces personnel"
+constexpr double kRocketFloor = 0.2;        // rockets stay in use with few bases (the embassy, Erbil airport: 002)
+constexpr double kIedFloor = 0.1;           // convoys are on the roads before consolidation too
+constexpr double kDroneFloor = 0.02;        // drones are rare where attribution does not matter
+constexpr double kEmbassyShare = 0.3;       // rockets and drones aimed at the embassy rather than a base
+constexpr double kExtraUsDeathsMean = 0.5;  // a fatal attack kills 1 + Poisson(0.5)
+constexpr double kConvoyIraqiDeathProbability =
+    0.2;  // 000: the convoy bomb "killed one Iraqi security forces personnel"
 // US strikes.
-constexpr double kCollateralExtraMean = 2;          // collateral kills 1 + Poisson(2) (001: three in March)
-constexpr double kIraqiDeathsPressureFactor = 2;    // a strike that kills Iraqis weighs twice on withdrawal pressure
+constexpr double kCollateralExtraMean = 2;        // collateral kills 1 + Poisson(2) (001: three in March)
+constexpr double kIraqiDeathsPressureFactor = 2;  // a strike that kills Iraqis weighs twice on withdrawal pressure
 // Intimidation, arrests and threats.
-constexpr double kIntimidationFloor = 0.1;          // media and offices are attacked a little without pressure
-constexpr double kAssassinationShare = 0.5;         // activists killed rather than abducted
-constexpr double kOfficeAttackersExtraMean = 2;     // 003: "arrested some of the attackers": 1 + Poisson(2)
-constexpr double kAntiCorruptionExtraMean = 1;      // officials arrested at once: 1 + Poisson(1)
-constexpr double kRaidBlameKept = 0.5;              // a raid answers half of the US blame on its target
-constexpr double kFrontGroupExtraMilitancy = 0.2;   // 002: "more enraged than the previous groups"
+constexpr double kIntimidationFloor = 0.1;         // media and offices are attacked a little without pressure
+constexpr double kAssassinationShare = 0.5;        // activists killed rather than abducted
+constexpr double kOfficeAttackersExtraMean = 2;    // 003: "arrested some of the attackers": 1 + Poisson(2)
+constexpr double kAntiCorruptionExtraMean = 1;     // officials arrested at once: 1 + Poisson(1)
+constexpr double kRaidBlameKept = 0.5;             // a raid answers half of the US blame on its target
+constexpr double kFrontGroupExtraMilitancy = 0.2;  // 002: "more enraged than the previous groups"
 // The Islamic State (004: rural Sunni areas; the documents give no counts).
 constexpr double kInsurgentOnSecurityForces = 0.6, kInsurgentOnCivilians = 0.2;  // the rest hit militia patrols
 constexpr double kInsurgentKilledMean = 1.5, kInsurgentWoundedMean = 2.0;
-constexpr double kReprisalExtraKilledMean = 3.0;    // 003: eight members of a family near Balad: 1 + Poisson(3)
+constexpr double kReprisalExtraKilledMean = 3.0;  // 003: eight members of a family near Balad: 1 + Poisson(3)
 }  // namespace assumed
 
 double decay_per_tick(double half_life) { return std::exp2(-1.0 / half_life); }
@@ -166,21 +167,48 @@ using sim::StreamOwner;
 
 // The events table's vocabulary. Codes are indices into these lists.
 enum Kind : std::int32_t {
-  rocket_attack, ied_attack, drone_attack, media_attack, party_office_attack, assassination, abduction,
-  protester_killed, raid, arrest, release, retaliation_strike, front_group_formed, base_closed, threat, march,
+  rocket_attack,
+  ied_attack,
+  drone_attack,
+  media_attack,
+  party_office_attack,
+  assassination,
+  abduction,
+  protester_killed,
+  raid,
+  arrest,
+  release,
+  retaliation_strike,
+  front_group_formed,
+  base_closed,
+  threat,
+  march,
   leadership_strike
 };
 const std::vector<std::string> kKindNames = {
-    "rocket_attack", "ied_attack", "drone_attack", "media_attack", "party_office_attack", "assassination",
-    "abduction", "protester_killed", "raid", "arrest", "release", "retaliation_strike", "front_group_formed",
-    "base_closed", "threat", "march", "leadership_strike"};
+    "rocket_attack", "ied_attack",         "drone_attack",       "media_attack", "party_office_attack",
+    "assassination", "abduction",          "protester_killed",   "raid",         "arrest",
+    "release",       "retaliation_strike", "front_group_formed", "base_closed",  "threat",
+    "march",         "leadership_strike"};
 enum Target : std::int32_t {
-  us_forces, us_embassy, us_convoy, un, government, prime_minister, security_forces, media, party_office,
-  activists, protesters, militia, civilians, irgc_leadership
+  us_forces,
+  us_embassy,
+  us_convoy,
+  un,
+  government,
+  prime_minister,
+  security_forces,
+  media,
+  party_office,
+  activists,
+  protesters,
+  militia,
+  civilians,
+  irgc_leadership
 };
 const std::vector<std::string> kTargetNames = {
-    "us_forces", "us_embassy", "us_convoy", "un",        "government", "prime_minister", "security_forces",
-    "media",     "party_office", "activists", "protesters", "militia",  "civilians",      "irgc_leadership"};
+    "us_forces", "us_embassy",   "us_convoy", "un",         "government", "prime_minister", "security_forces",
+    "media",     "party_office", "activists", "protesters", "militia",    "civilians",      "irgc_leadership"};
 // Actors: these, then one per faction.
 enum FixedActor : std::int32_t { actor_government, actor_security_forces, actor_coalition, actor_irgc, kFixedActors };
 const std::vector<std::string> kFixedActorNames = {"government", "security_forces", "coalition", "irgc"};
@@ -192,14 +220,14 @@ struct Militia {
   std::string name;
   MilitiaParameters traits;
   bool alive = false;
-  std::int64_t parent = -1;        // the group a front group split from
+  std::int64_t parent = -1;  // the group a front group split from
   double fighters = 0, funding = 0, reference_funding = 1, reference_fighters = 1;
-  double protest_pressure = 0;     // public pressure for killings of protesters
-  double us_blame = 0;             // attacks on US interests it is blamed for
-  double interest_pressure = 0;    // state pressure on its money and assets
+  double protest_pressure = 0;   // public pressure for killings of protesters
+  double us_blame = 0;           // attacks on US interests it is blamed for
+  double interest_pressure = 0;  // state pressure on its money and assets
   double revenge = 0, disruption = 0, threat_pressure = 0, pm_grievance = 0;
   double detained = 0;
-  double seats_seen = 0;           // seats at the last tick, to notice an electoral loss
+  double seats_seen = 0;  // seats at the last tick, to notice an electoral loss
   std::int64_t pending_us_deaths = 0;
 };
 
@@ -208,9 +236,8 @@ class IraqModel final : public sim::Model {
   IraqModel(const sim::Scenario& scenario, std::uint64_t seed) : p_(Parameters::from(scenario)), seed_(seed) {
     for (std::size_t m = 0; m < p_.militias.size(); ++m) factions_.push_back({militia_names()[m], p_.militias[m]});
     for (std::size_t k = 0; k < p_.max_front_groups; ++k)
-      factions_.push_back({k < front_group_names().size() ? front_group_names()[k]
-                                                          : "front_group_" + std::to_string(k + 1),
-                           {}});
+      factions_.push_back(
+          {k < front_group_names().size() ? front_group_names()[k] : "front_group_" + std::to_string(k + 1), {}});
     std::uint64_t protester_ids = 0, unit_ids = 0;
     for (std::size_t r = 0; r < p_.regions.size(); ++r) {
       regions_.push_back(std::make_unique<RegionLattice>(r, p_, seed_, protester_ids, unit_ids, 1 + factions_.size()));
@@ -231,19 +258,22 @@ class IraqModel final : public sim::Model {
     for (const auto& f : factions_) faction_labels.push_back(f.name);
     s.dimensions = {{"region", "governorate", 0, region_names()}, {"faction", "armed group", 0, faction_labels}};
     for (std::size_t r = 0; r < regions_.size(); ++r) {
-      s.dimensions.push_back({"x_" + region_names()[r], "lattice column in " + region_names()[r], regions_[r]->width(), {}});
-      s.dimensions.push_back({"y_" + region_names()[r], "lattice row in " + region_names()[r], regions_[r]->height(), {}});
+      s.dimensions.push_back(
+          {"x_" + region_names()[r], "lattice column in " + region_names()[r], regions_[r]->width(), {}});
+      s.dimensions.push_back(
+          {"y_" + region_names()[r], "lattice row in " + region_names()[r], regions_[r]->height(), {}});
     }
     const auto by_region = [](std::string name, std::string long_name, std::string units) {
-      return sim::VariableSpec{std::move(name), std::move(long_name), std::move(units), {"region"},
-                               sim::StorageType::float64, {}};
+      return sim::VariableSpec{std::move(name), std::move(long_name),      std::move(units),
+                               {"region"},      sim::StorageType::float64, {}};
     };
     const auto by_faction = [](std::string name, std::string long_name, std::string units) {
-      return sim::VariableSpec{std::move(name), std::move(long_name), std::move(units), {"faction"},
-                               sim::StorageType::float64, {}};
+      return sim::VariableSpec{std::move(name), std::move(long_name),      std::move(units),
+                               {"faction"},     sim::StorageType::float64, {}};
     };
     const auto scalar = [](std::string name, std::string long_name, std::string units) {
-      return sim::VariableSpec{std::move(name), std::move(long_name), std::move(units), {}, sim::StorageType::float64, {}};
+      return sim::VariableSpec{
+          std::move(name), std::move(long_name), std::move(units), {}, sim::StorageType::float64, {}};
     };
     s.series = {
         by_region("active_protesters", "people protesting", "people"),
@@ -266,11 +296,15 @@ class IraqModel final : public sim::Model {
         scalar("withdrawal_pressure", "Iraqi political pressure for US withdrawal", "1"),
     };
     const std::vector<std::pair<int, std::string>> codes = {
-        {empty_cell, "empty"}, {quiet, "quiet"}, {protesting, "protesting"}, {detained, "detained"},
-        {dead, "dead"}, {unit_cell, "security_unit"}};
+        {empty_cell, "empty"},  {quiet, "quiet"}, {protesting, "protesting"},
+        {detained, "detained"}, {dead, "dead"},   {unit_cell, "security_unit"}};
     for (const auto& name : region_names())
-      s.snapshots.push_back({"cell_state_" + name, "what stands on each cell of the " + name + " lattice", "1",
-                             {"y_" + name, "x_" + name}, sim::StorageType::int8, codes});
+      s.snapshots.push_back({"cell_state_" + name,
+                             "what stands on each cell of the " + name + " lattice",
+                             "1",
+                             {"y_" + name, "x_" + name},
+                             sim::StorageType::int8,
+                             codes});
     s.events.kinds = kKindNames;
     s.events.actors = kFixedActorNames;
     s.events.actors.insert(s.events.actors.end(), faction_labels.begin(), faction_labels.end());
@@ -359,7 +393,8 @@ class IraqModel final : public sim::Model {
         if (a > 0) factions_[a - 1].protest_pressure += static_cast<double>(day.killed[a]);
       }
       // Every killing the state commits or tolerates costs it legitimacy where it happens.
-      legitimacy_shock_[r] -= p_.killing_legitimacy_cost * static_cast<double>(killed) / (p_.regions[r].population / 1e5);
+      legitimacy_shock_[r] -=
+          p_.killing_legitimacy_cost * static_cast<double>(killed) / (p_.regions[r].population / 1e5);
     }
     const double keep = 1.0 - p_.legitimacy_recovery;
     for (auto& shock : legitimacy_shock_) shock *= keep;
@@ -392,9 +427,8 @@ class IraqModel final : public sim::Model {
     series.push_back(weighted / people);
     series.push_back(troops_);
     series.push_back(bases_);
-    series.push_back(static_cast<double>(std::count_if(factions_.begin(), factions_.end(), [](const Militia& f) {
-      return f.alive;
-    })));
+    series.push_back(static_cast<double>(
+        std::count_if(factions_.begin(), factions_.end(), [](const Militia& f) { return f.alive; })));
     series.push_back(static_cast<double>(attacks_on_us_today_));
     series.push_back(orders_.lethal_share);
     series.push_back(coordination_);
@@ -427,8 +461,8 @@ class IraqModel final : public sim::Model {
     for (auto& shock : legitimacy_shock_) shock += delta;
   }
 
-  void emit(Kind kind, std::int32_t actor, Target target, std::size_t region, std::int64_t killed,
-            std::int64_t wounded, std::int64_t arrested, std::int32_t acted_on = sim::kNoActor) {
+  void emit(Kind kind, std::int32_t actor, Target target, std::size_t region, std::int64_t killed, std::int64_t wounded,
+            std::int64_t arrested, std::int32_t acted_on = sim::kNoActor) {
     events_.push_back(
         {tick_, kind, actor, target, static_cast<std::int32_t>(region), killed, wounded, arrested, acted_on});
   }
@@ -455,8 +489,8 @@ class IraqModel final : public sim::Model {
     double alignment_total = 0;
     for (const auto& g : factions_)
       if (g.alive) alignment_total += g.traits.iran_alignment * g.fighters;
-    const double support = alignment_total > 0 ? *c_.irgc_support / 12.0 * coordination_ *
-                                                     f.traits.iran_alignment * f.fighters / alignment_total
+    const double support = alignment_total > 0 ? *c_.irgc_support / 12.0 * coordination_ * f.traits.iran_alignment *
+                                                     f.fighters / alignment_total
                                                : 0.0;
     return pay * (1.0 - squeeze) + support;
   }
@@ -507,8 +541,8 @@ class IraqModel final : public sim::Model {
       // The US blames the parent of a front group ("new names for the exact same group").
       const std::size_t struck = f.parent >= 0 ? static_cast<std::size_t>(f.parent) : m;
       Militia& g = factions_[struck];
-      const auto fighters_killed = std::min<std::int64_t>(
-          static_cast<std::int64_t>(g.fighters), sim::draw_poisson(draw, p_.strike_fighters_killed));
+      const auto fighters_killed = std::min<std::int64_t>(static_cast<std::int64_t>(g.fighters),
+                                                          sim::draw_poisson(draw, p_.strike_fighters_killed));
       std::int64_t iraqi_personnel = 0;
       if (sim::draw_bernoulli(draw, p_.collateral_probability)) {
         iraqi_personnel = 1 + sim::draw_poisson(draw, assumed::kCollateralExtraMean);
@@ -516,8 +550,9 @@ class IraqModel final : public sim::Model {
       }
       g.fighters -= static_cast<double>(fighters_killed);
       g.revenge += 1.0;
-      withdrawal_pressure_ = std::min(1.0, withdrawal_pressure_ + p_.strike_withdrawal_pressure *
-                                                                      (iraqi_personnel > 0 ? assumed::kIraqiDeathsPressureFactor : 1.0));
+      withdrawal_pressure_ =
+          std::min(1.0, withdrawal_pressure_ + p_.strike_withdrawal_pressure *
+                                                   (iraqi_personnel > 0 ? assumed::kIraqiDeathsPressureFactor : 1.0));
       emit(retaliation_strike, actor_coalition, militia, g.traits.home_region, fighters_killed + iraqi_personnel, 0, 0,
            actor_of(struck));
       if (sim::draw_bernoulli(draw, p_.march_probability)) {
@@ -603,8 +638,7 @@ class IraqModel final : public sim::Model {
           if ((pick -= weight[m]) <= 0) {
             factions_[m].interest_pressure += 1.0;
             emit(arrest, actor_government, militia, region_index("baghdad"), 0, 0,
-                 1 + sim::draw_poisson(draw, assumed::kAntiCorruptionExtraMean),
-                 actor_of(m));
+                 1 + sim::draw_poisson(draw, assumed::kAntiCorruptionExtraMean), actor_of(m));
             break;
           }
         }
@@ -660,8 +694,7 @@ class IraqModel final : public sim::Model {
                            (1.0 + p_.directive_gain * *c_.pressure_directive * coordination_) *
                            (1.0 + p_.revenge_gain * f.revenge * (1.0 - *c_.dialogue)) *
                            (1.0 + p_.drawdown_emboldenment * *c_.drawdown_signal) *
-                           (1.0 + p_.squeeze_retaliation_gain * squeeze) *
-                           (1.0 - 0.5 * deterrence);
+                           (1.0 + p_.squeeze_retaliation_gain * squeeze) * (1.0 - 0.5 * deterrence);
     const std::int64_t us_attacks = sim::draw_poisson(act, us_rate);
     for (std::int64_t k = 0; k < us_attacks; ++k) attack_us(m, deterrence, pick, outcome);
 
@@ -688,7 +721,8 @@ class IraqModel final : public sim::Model {
     std::int64_t active = 0;
     for (const auto& r : regions_) active += r->active_people();
     const double activist_rate = p_.activist_attack_rate * f.traits.anti_protest * militancy *
-                             static_cast<double>(active) / (static_cast<double>(active) + p_.posture_half_saturation);
+                                 static_cast<double>(active) /
+                                 (static_cast<double>(active) + p_.posture_half_saturation);
     if (sim::draw_bernoulli(act, std::min(1.0, activist_rate))) {
       const bool killing = sim::draw_bernoulli(pick, assumed::kAssassinationShare);
       emit(killing ? assassination : abduction, actor_of(m), activists, busiest_region(pick), killing ? 1 : 0, 0, 0);
@@ -699,7 +733,8 @@ class IraqModel final : public sim::Model {
     const double holding = f.detained > 0 ? 1.0 + p_.threat_learning * releases_under_pressure_ : 0.0;
     const double threats = p_.threat_rate * militancy * (holding + f.pm_grievance);
     if (sim::draw_bernoulli(act, std::min(1.0, threats))) {
-      const bool against_pm = f.pm_grievance > 0 && sim::draw_bernoulli(pick, f.pm_grievance / (f.pm_grievance + holding));
+      const bool against_pm =
+          f.pm_grievance > 0 && sim::draw_bernoulli(pick, f.pm_grievance / (f.pm_grievance + holding));
       if (!against_pm) f.threat_pressure += 1.0;
       emit(threat, actor_of(m), against_pm ? prime_minister : government, region_index("baghdad"), 0, 0, 0);
     }
@@ -760,13 +795,14 @@ class IraqModel final : public sim::Model {
   }
 
   void insurgent_decides(std::size_t m, double cap, RandomStream& act, RandomStream& pick, RandomStream& outcome) {
-    const double rate = p_.insurgent_attack_rate * cap * (1.0 + p_.insurgent_capacity_gain * (1.0 - *c_.state_capacity));
+    const double rate =
+        p_.insurgent_attack_rate * cap * (1.0 + p_.insurgent_capacity_gain * (1.0 - *c_.state_capacity));
     static const char* const kRuralSunni[] = {"anbar", "ninawa", "salahuddin"};
     const std::int64_t attacks = sim::draw_poisson(act, rate);
     for (std::int64_t k = 0; k < attacks; ++k) {
       const std::size_t region = region_index(kRuralSunni[sim::draw_integer(pick, 0, 2)]);
       const double x = sim::draw_uniform(pick, 0.0, 1.0);
-      const Target target = x < assumed::kInsurgentOnSecurityForces ? security_forces
+      const Target target = x < assumed::kInsurgentOnSecurityForces                                    ? security_forces
                             : x < assumed::kInsurgentOnSecurityForces + assumed::kInsurgentOnCivilians ? civilians
                                                                                                        : militia;
       emit(ied_attack, actor_of(m), target, region, sim::draw_poisson(outcome, assumed::kInsurgentKilledMean),
@@ -788,8 +824,8 @@ class IraqModel final : public sim::Model {
     for (std::size_t m = 0; m < factions_.size(); ++m) {
       if (weight[m] <= 0) continue;
       if ((x -= weight[m]) <= 0) {
-        emit(abduction, actor_of(m), civilians, region, 1 + sim::draw_poisson(outcome, assumed::kReprisalExtraKilledMean), 0,
-             0);
+        emit(abduction, actor_of(m), civilians, region,
+             1 + sim::draw_poisson(outcome, assumed::kReprisalExtraKilledMean), 0, 0);
         return;
       }
     }

@@ -132,10 +132,10 @@ void RegionLattice::act(std::int64_t tick, const FieldOrders& orders) {
       const std::int32_t units = units_near_.count(cell_[i], protester_window_);
       const std::int32_t actives = 1 + actives_near_.count(cell_[i], protester_window_) - (state_[i] == protesting);
       const double arrest_prob = 1.0 - std::exp(-p_.arrest_constant * units / static_cast<double>(actives));
-      state_[i] = protests(hardship_[i], orders.legitimacy, risk_aversion_[i], arrest_prob, p_.threshold,
-                           orders.assembly_cost)
-                      ? protesting
-                      : quiet;
+      state_[i] =
+          protests(hardship_[i], orders.legitimacy, risk_aversion_[i], arrest_prob, p_.threshold, orders.assembly_cost)
+              ? protesting
+              : quiet;
     }
   });
   mark_actives();
@@ -164,7 +164,8 @@ void RegionLattice::act(std::int64_t tick, const FieldOrders& orders) {
         if (wx * wx + wy * wy > office_reach2) continue;
         struck_by_[i] = static_cast<std::int8_t>(1 + office.militia);
         killed_[i] = static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i], p_.gunfire_kill_probability));
-        wounded_[i] = static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i] - killed_[i], p_.wound_probability));
+        wounded_[i] =
+            static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i] - killed_[i], p_.wound_probability));
         break;
       }
       if (struck_by_[i] >= 0) continue;
@@ -176,7 +177,8 @@ void RegionLattice::act(std::int64_t tick, const FieldOrders& orders) {
       struck_by_[i] = 0;
       if (sim::draw_bernoulli(hit, orders.lethal_share)) {
         killed_[i] = static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i], p_.kill_probability));
-        wounded_[i] = static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i] - killed_[i], p_.wound_probability));
+        wounded_[i] =
+            static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i] - killed_[i], p_.wound_probability));
       } else if (sim::draw_bernoulli(hit, p_.arrest_share)) {
         arrested_[i] = people_[i];
       }

@@ -29,8 +29,8 @@ struct Office {
 struct FieldOrders {
   double legitimacy = 0;
   double assembly_cost = 0;
-  double lethal_share = 0;             // share of confrontations with live fire
-  std::vector<bool> militia_fires;      // per militia: its gunmen fire today
+  double lethal_share = 0;          // share of confrontations with live fire
+  std::vector<bool> militia_fires;  // per militia: its gunmen fire today
 };
 
 class RegionLattice {

@@ -155,14 +155,18 @@ SweepPlan prepare_sweep(const SweepRequest& request, bool create_directory) {
         what += " (" + describe_change(sim::load_sweep_text(read_file(copy), origin), plan.sweep) + ")";
       } catch (const std::exception&) {
       }
-      throw sim::InputError({{{request.sweep_path, 0, 0, ""}, "",
-                              what + " since " + request.directory + " was made with it; use a new output "
-                                                                     "directory, or restore the sweep file"}});
+      throw sim::InputError({{{request.sweep_path, 0, 0, ""},
+                              "",
+                              what + " since " + request.directory +
+                                  " was made with it; use a new output "
+                                  "directory, or restore the sweep file"}});
     }
     plan.resuming = true;
   } else if (fs::exists(dir, error) && !fs::is_empty(dir, error)) {
-    throw sim::InputError({{{request.directory, 0, 0, ""}, "",
-                            "the output directory exists, is not empty and holds no sweep.yaml: not a sweep directory"}});
+    throw sim::InputError(
+        {{{request.directory, 0, 0, ""},
+          "",
+          "the output directory exists, is not empty and holds no sweep.yaml: not a sweep directory"}});
   } else if (create_directory) {
     fs::create_directories(dir / "runs");
     write_file_atomically(dir / kSweepOrigin, fs::absolute(request.sweep_path).string() + "\n");
@@ -185,8 +189,8 @@ SweepOutcome execute_runs(const SweepPlan& plan, const std::vector<std::int64_t>
   std::size_t already = 0;
   for (std::int64_t i : mine) {
     std::string why;
-    already += output::is_finished_run(
-        (fs::path(plan.directory) / output::run_file_name(i)).string(), plan.runs[static_cast<std::size_t>(i)], why);
+    already += output::is_finished_run((fs::path(plan.directory) / output::run_file_name(i)).string(),
+                                       plan.runs[static_cast<std::size_t>(i)], why);
   }
   Progress progress(mine.size(), already, !next_shared);
   std::atomic<std::size_t> cursor{0};
@@ -252,7 +256,8 @@ SweepPlan plan_for_collect(const std::string& directory) {
   const fs::path origin = fs::path(directory) / kSweepOrigin;
   std::error_code error;
   if (!fs::exists(origin, error))
-    throw sim::InputError({{{directory, 0, 0, ""}, "", "not a sweep directory (no " + std::string(kSweepOrigin) + ")"}});
+    throw sim::InputError(
+        {{{directory, 0, 0, ""}, "", "not a sweep directory (no " + std::string(kSweepOrigin) + ")"}});
   std::string sweep_path = read_file(origin);
   while (!sweep_path.empty() && (sweep_path.back() == '\n' || sweep_path.back() == '\r')) sweep_path.pop_back();
   SweepRequest request;
@@ -295,7 +300,8 @@ int sweep_command(const SweepRequest& request) {
     const SweepPlan plan = prepare_sweep(request, true);
     const fs::path dir = fs::path(request.directory) / "slurm";
     fs::create_directories(dir);
-    write_file_atomically(dir / "sweep.sbatch", slurm_script(plan, request, fs::read_symlink("/proc/self/exe").string()));
+    write_file_atomically(dir / "sweep.sbatch",
+                          slurm_script(plan, request, fs::read_symlink("/proc/self/exe").string()));
     std::cout << "wrote " << (dir / "sweep.sbatch").string() << " (" << plan.runs.size() << " runs)\n"
               << "submit it with:   sbatch " << (dir / "sweep.sbatch").string() << "\n"
               << "then, when done:  confsim sweep --collect " << request.directory << "\n";
@@ -311,12 +317,13 @@ int sweep_command(const SweepRequest& request) {
   std::vector<std::int64_t> mine;
   for (const auto& run : plan.runs)
     if (request.tasks <= 0 || run.index % request.tasks == request.task) mine.push_back(run.index);
-  const int jobs = request.jobs > 0 ? request.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int jobs =
+      request.jobs > 0 ? request.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const SweepOutcome outcome = execute_runs(plan, mine, jobs);
   if (outcome.stopped_by) {
     std::cerr << "sweep: stopped by " << (outcome.stopped_by == SIGINT ? "SIGINT" : "SIGTERM") << " after "
-              << outcome.ran << " new runs; finished runs are kept. Resume with: confsim sweep "
-              << request.sweep_path << " -o " << request.directory << " --resume\n";
+              << outcome.ran << " new runs; finished runs are kept. Resume with: confsim sweep " << request.sweep_path
+              << " -o " << request.directory << " --resume\n";
     return 128 + outcome.stopped_by;
   }
   if (request.tasks > 0) {

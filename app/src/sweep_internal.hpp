@@ -12,14 +12,14 @@ namespace confsim::app {
 struct SweepRequest {
   std::string sweep_path;
   std::string directory;
-  int jobs = 0;            // local worker threads (0: all cores)
-  bool resume = false;     // explicit; resuming is also the default for a directory of the same sweep
+  int jobs = 0;              // local worker threads (0: all cores)
+  bool resume = false;       // explicit; resuming is also the default for a directory of the same sweep
   int task = -1, tasks = 0;  // an array task's share: runs with index % tasks == task
-  bool slurm = false;      // write an sbatch array script instead of running
-  int slurm_tasks = 1000;  // array size (capped by the number of runs)
-  int array_max = 0;       // at most this many tasks at once (0: no limit)
+  bool slurm = false;        // write an sbatch array script instead of running
+  int slurm_tasks = 1000;    // array size (capped by the number of runs)
+  int array_max = 0;         // at most this many tasks at once (0: no limit)
   std::string partition;
-  bool collect = false;    // build the manifest from the run files in directory
+  bool collect = false;  // build the manifest from the run files in directory
 };
 
 struct SweepPlan {

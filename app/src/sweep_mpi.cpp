@@ -78,8 +78,8 @@ int run_sweep_mpi(const SweepRequest& request) {
   if (rank == 0 && code == kExitOk) {
     try {
       const std::size_t finished = collect_sweep(plan);
-      std::cout << "wrote " << request.directory << "/manifest.h5 (" << finished << "/" << plan.runs.size()
-                << " runs; " << total_ran << " made now by " << size << " ranks)\n";
+      std::cout << "wrote " << request.directory << "/manifest.h5 (" << finished << "/" << plan.runs.size() << " runs; "
+                << total_ran << " made now by " << size << " ranks)\n";
     } catch (const std::exception& e) {
       std::cerr << "confsim: error: " << e.what() << "\n";
       code = kExitFailure;

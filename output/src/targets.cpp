@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "confsim/output/run_file.hpp"
+#include "confsim/sim/yaml_problems.hpp"
 
 namespace confsim::output {
 namespace {
@@ -19,66 +20,45 @@ using sim::SourceLocation;
 
 class TargetsReader {
  public:
-  explicit TargetsReader(std::string file) : file_(std::move(file)) {}
+  explicit TargetsReader(std::string file) : file_(std::move(file)), problems_(file_) {}
 
   std::vector<Target> read() {
     std::ifstream in(file_, std::ios::binary);
-    if (!in) fail_now({}, "", "cannot open the targets file (does it exist and is it readable?)");
+    if (!in) problems_.fail_now({}, "", "cannot open the targets file (does it exist and is it readable?)");
     std::ostringstream text;
     text << in.rdbuf();
-    if (in.bad()) fail_now({}, "", "cannot read the targets file (is it a directory?)");
+    if (in.bad()) problems_.fail_now({}, "", "cannot read the targets file (is it a directory?)");
     YAML::Node root;
     try {
       root = YAML::Load(text.str());
     } catch (const YAML::ParserException& e) {
-      fail_now(e.mark, "", "this is not valid YAML: " + e.msg);
+      problems_.fail_now(e.mark, "", "this is not valid YAML: " + e.msg);
     }
     if (!root.IsMap() || !root["targets"] || !root["targets"].IsSequence())
-      fail_now(root.Mark(), "targets", "expected a map with a list under 'targets'");
-    known_keys(root, "", {"confsim_targets", "name", "description", "targets"});
+      problems_.fail_now(root.Mark(), "targets", "expected a map with a list under 'targets'");
+    problems_.reject_unknown_keys(root, "", {"confsim_targets", "name", "description", "targets"});
     std::vector<Target> out;
     const YAML::Node list = root["targets"];
     for (std::size_t i = 0; i < list.size(); ++i)
       if (auto t = target(list[i], "targets[" + std::to_string(i) + "]")) out.push_back(std::move(*t));
-    if (!problems_.empty()) throw sim::InputError(problems_);
-    if (out.empty()) fail_now(list.Mark(), "targets", "expected at least one target");
+    problems_.throw_if_any();
+    if (out.empty()) problems_.fail_now(list.Mark(), "targets", "expected at least one target");
     return out;
   }
 
  private:
   std::string file_;
-  std::vector<Diagnostic> problems_;
-
-  SourceLocation at(const YAML::Mark& mark) const {
-    return {file_, mark.is_null() ? 0 : mark.line + 1, mark.is_null() ? 0 : mark.column + 1, ""};
-  }
-  void problem(const YAML::Node& node, const std::string& path, const std::string& message) {
-    problems_.push_back({at(node.Mark()), path, message});
-  }
-  [[noreturn]] void fail_now(const YAML::Mark& mark, const std::string& path, const std::string& message) {
-    problems_.push_back({at(mark), path, message});
-    throw sim::InputError(problems_);
-  }
-
-  void known_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string>& keys) {
-    for (const auto& kv : map) {
-      const std::string key = kv.first.Scalar();
-      if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
-      const std::string guess = sim::closest_match(key, keys);
-      std::string list;
-      for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
-      problem(kv.first, path.empty() ? key : path + "." + key,
-              "unknown key '" + key + "'" + (guess.empty() ? "; expected one of: " + list : "; did you mean '" + guess + "'?"));
-    }
-  }
+  sim::YamlProblems problems_;
 
   std::optional<sim::Date> date(const YAML::Node& node, const std::string& path) {
     if (!node) {
-      problem(node, path, "missing date (expected YYYY-MM-DD)");
+      problems_.add(node, path, "missing date (expected YYYY-MM-DD)");
       return std::nullopt;
     }
     const auto d = node.IsScalar() ? sim::Date::parse_iso(node.Scalar()) : std::nullopt;
-    if (!d) problem(node, path, "expected a date YYYY-MM-DD, found '" + (node.IsScalar() ? node.Scalar() : "a map or list") + "'");
+    if (!d)
+      problems_.add(node, path,
+                    "expected a date YYYY-MM-DD, found '" + (node.IsScalar() ? node.Scalar() : "a map or list") + "'");
     return d;
   }
 
@@ -87,7 +67,7 @@ class TargetsReader {
     if (!node) return out;
     if (node.IsScalar()) return {node.Scalar()};
     if (!node.IsSequence()) {
-      problem(node, path, "expected a name or a list of names");
+      problems_.add(node, path, "expected a name or a list of names");
       return out;
     }
     for (const auto& item : node) out.push_back(item.Scalar());
@@ -99,42 +79,48 @@ class TargetsReader {
       if (node.IsSequence() && node.size() == 2) {
         const double lo = node[0].as<double>(), hi = node[1].as<double>();
         if (!(lo <= hi)) {
-          problem(node, path, "expected [low, high] with low ≤ high");
+          problems_.add(node, path, "expected [low, high] with low ≤ high");
           return std::nullopt;
         }
         return std::make_pair(lo, hi);
       }
     } catch (const YAML::Exception&) {
     }
-    problem(node, path, "expected [low, high] (numbers; .inf for no upper bound)");
+    problems_.add(node, path, "expected [low, high] (numbers; .inf for no upper bound)");
     return std::nullopt;
   }
 
   std::optional<Target> target(const YAML::Node& node, const std::string& path) {
     if (!node.IsMap()) {
-      problem(node, path, "expected a target map");
+      problems_.add(node, path, "expected a target map");
       return std::nullopt;
     }
-    known_keys(node, path, {"name", "source", "assumption", "events", "measure", "series", "mean_within",
-                            "runs_within", "min_share"});
+    problems_.reject_unknown_keys(
+        node, path,
+        {"name", "source", "assumption", "events", "measure", "series", "mean_within", "runs_within", "min_share"});
     Target t;
-    t.where = at(node.Mark());
-    const std::size_t before = problems_.size();
-    if (!node["name"] || !node["name"].IsScalar()) problem(node, path + ".name", "missing the target's name");
-    else t.name = node["name"].Scalar();
+    t.where = problems_.at(node.Mark());
+    const std::size_t before = problems_.count();
+    if (!node["name"] || !node["name"].IsScalar())
+      problems_.add(node, path + ".name", "missing the target's name");
+    else
+      t.name = node["name"].Scalar();
     if (const auto src = node["source"]; src && src.IsMap() && src["document"] && src["quote"])
       t.provenance = "source: " + src["document"].Scalar() + ": \"" + src["quote"].Scalar() + "\"";
     else if (node["assumption"] && node["assumption"].IsScalar())
       t.provenance = "assumption: " + node["assumption"].Scalar();
     else
-      problem(node, path, "expected source: {document, quote} or assumption: (a target says where it comes from)");
+      problems_.add(node, path,
+                    "expected source: {document, quote} or assumption: (a target says where it comes from)");
 
-    if (node["events"] && node["series"]) problem(node, path, "expected either events or series, not both");
+    if (node["events"] && node["series"]) problems_.add(node, path, "expected either events or series, not both");
     if (const auto ev = node["events"]) {
       if (!ev.IsMap()) {
-        problem(ev, path + ".events", "expected a map with from, to and optional kind, actor, target, target_actor, region");
+        problems_.add(ev, path + ".events",
+                      "expected a map with from, to and optional kind, actor, target, target_actor, region");
       } else {
-        known_keys(ev, path + ".events", {"kind", "actor", "target", "target_actor", "region", "from", "to"});
+        problems_.reject_unknown_keys(ev, path + ".events",
+                                      {"kind", "actor", "target", "target_actor", "region", "from", "to"});
         EventFilter f;
         f.kinds = names(ev["kind"], path + ".events.kind");
         f.actors = names(ev["actor"], path + ".events.actor");
@@ -145,7 +131,7 @@ class TargetsReader {
         if (from && to) {
           f.from = *from;
           f.to = *to;
-          if (*to < *from) problem(ev, path + ".events", "'to' is before 'from'");
+          if (*to < *from) problems_.add(ev, path + ".events", "'to' is before 'from'");
         }
         t.events = f;
       }
@@ -153,27 +139,27 @@ class TargetsReader {
         try {
           t.measure = measure_from(m.IsScalar() ? m.Scalar() : "");
         } catch (const std::invalid_argument&) {
-          problem(m, path + ".measure", "expected one of count | killed | wounded | arrested | max_arrested");
+          problems_.add(m, path + ".measure", "expected one of count | killed | wounded | arrested | max_arrested");
         }
       }
     } else if (const auto se = node["series"]) {
       if (!se.IsMap() || !se["name"] || !se["at"]) {
-        problem(se, path + ".series", "expected {name: a series along time, at: YYYY-MM-DD}");
+        problems_.add(se, path + ".series", "expected {name: a series along time, at: YYYY-MM-DD}");
       } else {
-        known_keys(se, path + ".series", {"name", "at"});
+        problems_.reject_unknown_keys(se, path + ".series", {"name", "at"});
         t.series = se["name"].Scalar();
         if (const auto d = date(se["at"], path + ".series.at")) t.at = *d;
       }
-      if (node["measure"]) problem(node["measure"], path + ".measure", "a series target has no measure");
+      if (node["measure"]) problems_.add(node["measure"], path + ".measure", "a series target has no measure");
     } else {
-      problem(node, path, "expected events: {...} or series: {...}");
+      problems_.add(node, path, "expected events: {...} or series: {...}");
     }
 
     if (node["mean_within"] && node["runs_within"])
-      problem(node, path, "expected either mean_within or runs_within with min_share, not both");
+      problems_.add(node, path, "expected either mean_within or runs_within with min_share, not both");
     if (const auto r = node["mean_within"]) {
       if (const auto lohi = range(r, path + ".mean_within")) std::tie(t.low, t.high) = *lohi;
-      if (node["min_share"]) problem(node["min_share"], path + ".min_share", "min_share goes with runs_within");
+      if (node["min_share"]) problems_.add(node["min_share"], path + ".min_share", "min_share goes with runs_within");
     } else if (const auto r2 = node["runs_within"]) {
       if (const auto lohi = range(r2, path + ".runs_within")) std::tie(t.low, t.high) = *lohi;
       double share = -1;
@@ -182,14 +168,14 @@ class TargetsReader {
       } catch (const YAML::Exception&) {
       }
       if (share < 0 || share > 1)
-        problem(node["min_share"] ? node["min_share"] : node, path + ".min_share",
-                "expected min_share: a share of runs in [0, 1]");
+        problems_.add(node["min_share"] ? node["min_share"] : node, path + ".min_share",
+                      "expected min_share: a share of runs in [0, 1]");
       else
         t.min_share = share;
     } else {
       t.report_only = true;  // an outcome to report (e.g. to compare scenarios), with nothing to pass
     }
-    if (problems_.size() != before) return std::nullopt;
+    if (problems_.count() != before) return std::nullopt;
     return t;
   }
 };
@@ -277,11 +263,21 @@ double measure_events(const EventFilter& f, Measure measure, const EventTable& t
         !listed(f.targets, row.target) || !listed(f.target_actors, row.target_actor) || !listed(f.regions, row.region))
       continue;
     switch (measure) {
-      case Measure::count: value += 1; break;
-      case Measure::killed: value += static_cast<double>(row.killed); break;
-      case Measure::wounded: value += static_cast<double>(row.wounded); break;
-      case Measure::arrested: value += static_cast<double>(row.arrested); break;
-      case Measure::max_arrested: value = std::max(value, static_cast<double>(row.arrested)); break;
+      case Measure::count:
+        value += 1;
+        break;
+      case Measure::killed:
+        value += static_cast<double>(row.killed);
+        break;
+      case Measure::wounded:
+        value += static_cast<double>(row.wounded);
+        break;
+      case Measure::arrested:
+        value += static_cast<double>(row.arrested);
+        break;
+      case Measure::max_arrested:
+        value = std::max(value, static_cast<double>(row.arrested));
+        break;
     }
   }
   return value;
@@ -315,10 +311,11 @@ std::vector<TargetResult> score_runs(const std::vector<Target>& targets, const s
     r.mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
     r.p05 = quantile(v, 0.05);
     r.p95 = quantile(v, 0.95);
-    const auto within = std::count_if(v.begin(), v.end(), [&](double x) { return x >= r.target->low && x <= r.target->high; });
+    const auto within =
+        std::count_if(v.begin(), v.end(), [&](double x) { return x >= r.target->low && x <= r.target->high; });
     r.share_within = static_cast<double>(within) / static_cast<double>(v.size());
     r.pass = r.target->report_only || (r.target->min_share ? r.share_within >= *r.target->min_share
-                                 : r.mean >= r.target->low && r.mean <= r.target->high);
+                                                           : r.mean >= r.target->low && r.mean <= r.target->high);
   }
   return results;
 }

@@ -12,6 +12,7 @@
 
 #include "confsim/sim/distributions.hpp"
 #include "confsim/sim/rng.hpp"
+#include "confsim/sim/yaml_problems.hpp"
 
 namespace confsim::sim {
 namespace {
@@ -26,11 +27,12 @@ std::string joined(const std::vector<std::string>& words) {
 
 class SweepReader {
  public:
-  explicit SweepReader(std::string file) : file_(std::move(file)) {}
+  explicit SweepReader(std::string file) : file_(std::move(file)), problems_(file_) {}
 
   Sweep read() {
     std::ifstream in(file_, std::ios::binary);
-    if (!in || std::filesystem::is_directory(file_)) fail_now({}, "", "cannot read the sweep file (does it exist?)");
+    if (!in || std::filesystem::is_directory(file_))
+      problems_.fail_now({}, "", "cannot read the sweep file (does it exist?)");
     std::ostringstream text;
     text << in.rdbuf();
     return read(text.str());
@@ -44,90 +46,80 @@ class SweepReader {
     try {
       root = YAML::Load(s.text);
     } catch (const YAML::ParserException& e) {
-      fail_now(e.mark, "", "this is not valid YAML: " + e.msg);
+      problems_.fail_now(e.mark, "", "this is not valid YAML: " + e.msg);
     }
-    if (!root.IsMap()) fail_now(root.Mark(), "", "expected a sweep: a map with scenario, parameters, replicates …");
-    known(root, "", {"confsim_sweep", "name", "description", "scenario", "ticks", "design", "n", "replicates",
-                     "master_seed", "parameters", "summaries"});
+    if (!root.IsMap())
+      problems_.fail_now(root.Mark(), "", "expected a sweep: a map with scenario, parameters, replicates …");
+    problems_.reject_unknown_keys(root, "",
+                                  {"confsim_sweep", "name", "description", "scenario", "ticks", "design", "n",
+                                   "replicates", "master_seed", "parameters", "summaries"});
     s.name = text_of(root, "name", true);
     const std::string scenario = text_of(root, "scenario", true);
     if (!scenario.empty()) {
       const auto resolved = std::filesystem::path(file_).parent_path() / scenario;
       s.scenario = resolved.lexically_normal().string();
       if (!std::filesystem::is_regular_file(resolved))
-        problem(root["scenario"], "scenario", "no scenario file at " + s.scenario);
+        problems_.add(root["scenario"], "scenario", "no scenario file at " + s.scenario);
     }
     if (root["ticks"]) s.ticks = integer(root["ticks"], "ticks", 1, 10'000'000);
     const std::string design = root["design"] ? text_of(root, "design", false) : "grid";
     if (design == "grid") {
       s.design = Sweep::Design::grid;
-      if (root["n"]) problem(root["n"], "n", "n is the number of points of a latin_hypercube; a grid has none");
+      if (root["n"]) problems_.add(root["n"], "n", "n is the number of points of a latin_hypercube; a grid has none");
     } else if (design == "latin_hypercube" || design == "sobol") {
       s.design = design == "sobol" ? Sweep::Design::sobol : Sweep::Design::latin_hypercube;
-      if (!root["n"]) problem(root, "n", "a " + design + " design needs n, its number of points");
-      else s.points = integer(root["n"], "n", 1, kMaxRuns);
+      if (!root["n"])
+        problems_.add(root, "n", "a " + design + " design needs n, its number of points");
+      else
+        s.points = integer(root["n"], "n", 1, kMaxRuns);
     } else {
-      problem(root["design"], "design", "expected grid, latin_hypercube or sobol, found '" + design + "'");
+      problems_.add(root["design"], "design", "expected grid, latin_hypercube or sobol, found '" + design + "'");
     }
     s.replicates = root["replicates"] ? integer(root["replicates"], "replicates", 1, kMaxRuns) : 1;
-    if (!root["master_seed"]) problem(root, "master_seed", "missing master_seed (a whole number: runs derive their seeds from it)");
-    else s.master_seed = static_cast<std::uint64_t>(integer(root["master_seed"], "master_seed", 0, 9007199254740991.0));
+    if (!root["master_seed"])
+      problems_.add(root, "master_seed", "missing master_seed (a whole number: runs derive their seeds from it)");
+    else
+      s.master_seed = static_cast<std::uint64_t>(integer(root["master_seed"], "master_seed", 0, 9007199254740991.0));
     const YAML::Node params = root["parameters"];
     if (!params || !params.IsMap() || params.size() == 0)
-      problem(params ? params : root, "parameters", "expected a map of parameter paths to {values | range | uniform}");
+      problems_.add(params ? params : root, "parameters",
+                    "expected a map of parameter paths to {values | range | uniform}");
     else
       for (const auto& kv : params) s.parameters.push_back(parameter(kv.first, kv.second, s.design));
     if (const YAML::Node list = root["summaries"]) {
-      if (!list.IsSequence()) problem(list, "summaries", "expected a list of summaries");
+      if (!list.IsSequence())
+        problems_.add(list, "summaries", "expected a list of summaries");
       else
         for (std::size_t i = 0; i < list.size(); ++i) s.summaries.push_back(summary(list[i], i));
     }
     if (s.design == Sweep::Design::sobol && s.parameters.size() > max_sobol_dimensions())
-      problem(root["parameters"], "parameters",
-              "a sobol design takes at most " + std::to_string(max_sobol_dimensions()) + " parameters");
+      problems_.add(root["parameters"], "parameters",
+                    "a sobol design takes at most " + std::to_string(max_sobol_dimensions()) + " parameters");
     std::int64_t runs = s.design == Sweep::Design::grid ? 1 : s.points;
     if (s.design == Sweep::Design::grid)
-      for (const auto& p : s.parameters) runs *= std::max<std::int64_t>(1, p.kind == SweepParameter::Kind::range ? p.steps : static_cast<std::int64_t>(p.values.size()));
+      for (const auto& p : s.parameters)
+        runs *= std::max<std::int64_t>(
+            1, p.kind == SweepParameter::Kind::range ? p.steps : static_cast<std::int64_t>(p.values.size()));
     if (runs * s.replicates > kMaxRuns)
-      problem(root, "", "the sweep has " + std::to_string(runs * s.replicates) + " runs; at most " +
-                            std::to_string(kMaxRuns) + " are supported");
-    if (!problems_.empty()) throw InputError(problems_);
+      problems_.add(root, "",
+                    "the sweep has " + std::to_string(runs * s.replicates) + " runs; at most " +
+                        std::to_string(kMaxRuns) + " are supported");
+    problems_.throw_if_any();
     return s;
   }
 
  private:
   std::string file_;
-  std::vector<Diagnostic> problems_;
-
-  SourceLocation at(const YAML::Mark& mark) const {
-    return {file_, mark.is_null() ? 0 : mark.line + 1, mark.is_null() ? 0 : mark.column + 1, ""};
-  }
-  void problem(const YAML::Node& node, const std::string& path, const std::string& message) {
-    problems_.push_back({at(node.Mark()), path, message});
-  }
-  [[noreturn]] void fail_now(const YAML::Mark& mark, const std::string& path, const std::string& message) {
-    problems_.push_back({at(mark), path, message});
-    throw InputError(problems_);
-  }
-
-  void known(const YAML::Node& map, const std::string& path, const std::vector<std::string>& keys) {
-    for (const auto& kv : map) {
-      const std::string key = kv.first.Scalar();
-      if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
-      const std::string guess = closest_match(key, keys);
-      problem(kv.first, path.empty() ? key : path + "." + key,
-              "unknown key '" + key + "'" + (guess.empty() ? "; expected one of: " + joined(keys) : "; did you mean '" + guess + "'?"));
-    }
-  }
+  YamlProblems problems_;
 
   std::string text_of(const YAML::Node& map, const char* key, bool required) {
     const YAML::Node node = map[key];
     if (!node) {
-      if (required) problem(map, key, std::string("missing required key '") + key + "'");
+      if (required) problems_.add(map, key, std::string("missing required key '") + key + "'");
       return "";
     }
     if (!node.IsScalar()) {
-      problem(node, key, "expected a word or a path");
+      problems_.add(node, key, "expected a word or a path");
       return "";
     }
     return node.Scalar();
@@ -139,9 +131,10 @@ class SweepReader {
       if (std::floor(v) == v && v >= min && v <= max) return static_cast<std::int64_t>(v);
     } catch (const YAML::Exception&) {
     }
-    problem(node, path, "expected a whole number in [" + std::to_string(static_cast<long long>(min)) + ", " +
-                            std::to_string(static_cast<long long>(max)) + "], found '" +
-                            (node.IsScalar() ? node.Scalar() : "a map or list") + "'");
+    problems_.add(node, path,
+                  "expected a whole number in [" + std::to_string(static_cast<long long>(min)) + ", " +
+                      std::to_string(static_cast<long long>(max)) + "], found '" +
+                      (node.IsScalar() ? node.Scalar() : "a map or list") + "'");
     return static_cast<std::int64_t>(min);
   }
 
@@ -151,52 +144,57 @@ class SweepReader {
       if (std::isfinite(v)) return v;
     } catch (const YAML::Exception&) {
     }
-    problem(node, path, "expected a finite number, found '" + (node.IsScalar() ? node.Scalar() : "a map or list") + "'");
+    problems_.add(node, path,
+                  "expected a finite number, found '" + (node.IsScalar() ? node.Scalar() : "a map or list") + "'");
     return 0;
   }
 
   SweepParameter parameter(const YAML::Node& key, const YAML::Node& spec, Sweep::Design design) {
     SweepParameter p;
     p.path = key.Scalar();
-    p.where = at(key.Mark());
+    p.where = problems_.at(key.Mark());
     const std::string path = "parameters." + p.path;
     if (!spec.IsMap() || spec.size() != 1) {
-      problem(spec, path, "expected one of {values: [...]}, {range: {from, to, steps}}, {uniform: {from, to}}");
+      problems_.add(spec, path, "expected one of {values: [...]}, {range: {from, to, steps}}, {uniform: {from, to}}");
       return p;
     }
-    known(spec, path, {"values", "range", "uniform"});
+    problems_.reject_unknown_keys(spec, path, {"values", "range", "uniform"});
     if (const YAML::Node values = spec["values"]) {
       p.kind = SweepParameter::Kind::values;
-      if (!values.IsSequence() || values.size() == 0) problem(values, path + ".values", "expected a non-empty list");
+      if (!values.IsSequence() || values.size() == 0)
+        problems_.add(values, path + ".values", "expected a non-empty list");
       else
         for (const auto& v : values) {
-          if (!v.IsScalar()) problem(v, path + ".values", "expected a list of single values");
-          else p.values.push_back(v.Scalar());
+          if (!v.IsScalar())
+            problems_.add(v, path + ".values", "expected a list of single values");
+          else
+            p.values.push_back(v.Scalar());
         }
     } else if (const YAML::Node range = spec["range"]) {
       p.kind = SweepParameter::Kind::range;
-      known(range, path + ".range", {"from", "to", "steps"});
+      problems_.reject_unknown_keys(range, path + ".range", {"from", "to", "steps"});
       if (!range["from"] || !range["to"] || !range["steps"]) {
-        problem(range, path + ".range", "expected from, to and steps");
+        problems_.add(range, path + ".range", "expected from, to and steps");
       } else {
         p.from = real(range["from"], path + ".range.from");
         p.to = real(range["to"], path + ".range.to");
         p.steps = integer(range["steps"], path + ".range.steps", 1, kMaxRuns);
         if (p.steps == 1 && p.from != p.to)
-          problem(range["steps"], path + ".range.steps", "one step cannot span from ≠ to; use steps ≥ 2");
+          problems_.add(range["steps"], path + ".range.steps", "one step cannot span from ≠ to; use steps ≥ 2");
       }
     } else if (const YAML::Node uniform = spec["uniform"]) {
       p.kind = SweepParameter::Kind::uniform;
-      known(uniform, path + ".uniform", {"from", "to"});
+      problems_.reject_unknown_keys(uniform, path + ".uniform", {"from", "to"});
       if (!uniform["from"] || !uniform["to"]) {
-        problem(uniform, path + ".uniform", "expected from and to");
+        problems_.add(uniform, path + ".uniform", "expected from and to");
       } else {
         p.from = real(uniform["from"], path + ".uniform.from");
         p.to = real(uniform["to"], path + ".uniform.to");
-        if (!(p.from < p.to)) problem(uniform, path + ".uniform", "expected from < to");
+        if (!(p.from < p.to)) problems_.add(uniform, path + ".uniform", "expected from < to");
       }
       if (design == Sweep::Design::grid)
-        problem(uniform, path + ".uniform", "a grid needs countable values: use values or range, or design: latin_hypercube or sobol");
+        problems_.add(uniform, path + ".uniform",
+                      "a grid needs countable values: use values or range, or design: latin_hypercube or sobol");
     }
     return p;
   }
@@ -204,12 +202,12 @@ class SweepReader {
   SweepSummary summary(const YAML::Node& node, std::size_t i) {
     SweepSummary s;
     const std::string path = "summaries[" + std::to_string(i) + "]";
-    s.where = at(node.Mark());
+    s.where = problems_.at(node.Mark());
     if (!node.IsMap()) {
-      problem(node, path, "expected {name, series: {name, reduce}} or {name, events: {...}, measure}");
+      problems_.add(node, path, "expected {name, series: {name, reduce}} or {name, events: {...}, measure}");
       return s;
     }
-    known(node, path, {"name", "series", "events", "measure"});
+    problems_.reject_unknown_keys(node, path, {"name", "series", "events", "measure"});
     s.name = text_of(node, "name", true);
     const auto names = [&](const YAML::Node& n) {
       std::vector<std::string> out;
@@ -218,17 +216,17 @@ class SweepReader {
       for (const auto& item : n) out.push_back(item.Scalar());
       return out;
     };
-    if (node["series"] && node["events"]) problem(node, path, "expected either series or events, not both");
+    if (node["series"] && node["events"]) problems_.add(node, path, "expected either series or events, not both");
     if (const YAML::Node series = node["series"]) {
-      known(series, path + ".series", {"name", "reduce"});
+      problems_.reject_unknown_keys(series, path + ".series", {"name", "reduce"});
       s.series = series["name"] ? series["name"].Scalar() : "";
       s.reduce = series["reduce"] ? series["reduce"].Scalar() : "";
       static const std::vector<std::string> reductions = {"max", "min", "mean", "final", "sum"};
-      if (s.series.empty()) problem(series, path + ".series.name", "missing the series' name");
+      if (s.series.empty()) problems_.add(series, path + ".series.name", "missing the series' name");
       if (std::find(reductions.begin(), reductions.end(), s.reduce) == reductions.end())
-        problem(series, path + ".series.reduce", "expected reduce: one of " + joined(reductions));
+        problems_.add(series, path + ".series.reduce", "expected reduce: one of " + joined(reductions));
     } else if (const YAML::Node events = node["events"]) {
-      known(events, path + ".events", {"kind", "actor", "target", "target_actor", "region"});
+      problems_.reject_unknown_keys(events, path + ".events", {"kind", "actor", "target", "target_actor", "region"});
       s.kinds = names(events["kind"]);
       s.actors = names(events["actor"]);
       s.targets = names(events["target"]);
@@ -237,9 +235,9 @@ class SweepReader {
       if (node["measure"]) s.measure = node["measure"].Scalar();
       static const std::vector<std::string> measures = {"count", "killed", "wounded", "arrested"};
       if (std::find(measures.begin(), measures.end(), s.measure) == measures.end())
-        problem(node["measure"], path + ".measure", "expected one of " + joined(measures));
+        problems_.add(node["measure"], path + ".measure", "expected one of " + joined(measures));
     } else {
-      problem(node, path, "expected series: {name, reduce} or events: {kind, ...}");
+      problems_.add(node, path, "expected series: {name, reduce} or events: {kind, ...}");
     }
     return s;
   }
@@ -255,12 +253,15 @@ std::string number_text(double v) {
 std::string value_at(const SweepParameter& p, double u) {
   switch (p.kind) {
     case SweepParameter::Kind::values:
-      return p.values[std::min(p.values.size() - 1, static_cast<std::size_t>(u * static_cast<double>(p.values.size())))];
+      return p
+          .values[std::min(p.values.size() - 1, static_cast<std::size_t>(u * static_cast<double>(p.values.size())))];
     case SweepParameter::Kind::range: {
       const auto k = std::min<std::int64_t>(p.steps - 1, static_cast<std::int64_t>(u * static_cast<double>(p.steps)));
-      return number_text(p.steps == 1 ? p.from : p.from + (p.to - p.from) * static_cast<double>(k) / static_cast<double>(p.steps - 1));
+      return number_text(
+          p.steps == 1 ? p.from : p.from + (p.to - p.from) * static_cast<double>(k) / static_cast<double>(p.steps - 1));
     }
-    case SweepParameter::Kind::uniform: return number_text(p.from + (p.to - p.from) * u);
+    case SweepParameter::Kind::uniform:
+      return number_text(p.from + (p.to - p.from) * u);
   }
   return "";
 }
@@ -276,11 +277,21 @@ struct SobolDimension {
   std::vector<std::uint32_t> m;
 };
 const std::vector<SobolDimension>& sobol_table() {
-  static const std::vector<SobolDimension> table = {
-      {1, 0, {1}},           {2, 1, {1, 3}},          {3, 1, {1, 3, 1}},         {3, 2, {1, 1, 1}},
-      {4, 1, {1, 1, 3, 3}},  {4, 4, {1, 3, 5, 13}},   {5, 2, {1, 1, 5, 5, 17}},  {5, 4, {1, 1, 5, 5, 5}},
-      {5, 7, {1, 1, 7, 11, 19}}, {5, 11, {1, 1, 5, 1, 1}}, {5, 13, {1, 1, 1, 3, 11}}, {5, 14, {1, 3, 5, 5, 31}},
-      {6, 1, {1, 3, 3, 9, 7, 49}}, {6, 13, {1, 1, 1, 15, 21, 21}}, {6, 16, {1, 3, 1, 13, 27, 49}}};
+  static const std::vector<SobolDimension> table = {{1, 0, {1}},
+                                                    {2, 1, {1, 3}},
+                                                    {3, 1, {1, 3, 1}},
+                                                    {3, 2, {1, 1, 1}},
+                                                    {4, 1, {1, 1, 3, 3}},
+                                                    {4, 4, {1, 3, 5, 13}},
+                                                    {5, 2, {1, 1, 5, 5, 17}},
+                                                    {5, 4, {1, 1, 5, 5, 5}},
+                                                    {5, 7, {1, 1, 7, 11, 19}},
+                                                    {5, 11, {1, 1, 5, 1, 1}},
+                                                    {5, 13, {1, 1, 1, 3, 11}},
+                                                    {5, 14, {1, 3, 5, 5, 31}},
+                                                    {6, 1, {1, 3, 3, 9, 7, 49}},
+                                                    {6, 13, {1, 1, 1, 15, 21, 21}},
+                                                    {6, 16, {1, 3, 1, 13, 27, 49}}};
   return table;
 }
 
@@ -326,9 +337,12 @@ Sweep load_sweep_text(const std::string& text, const std::string& path) { return
 
 std::string to_string(Sweep::Design design) {
   switch (design) {
-    case Sweep::Design::grid: return "grid";
-    case Sweep::Design::latin_hypercube: return "latin_hypercube";
-    case Sweep::Design::sobol: return "sobol";
+    case Sweep::Design::grid:
+      return "grid";
+    case Sweep::Design::latin_hypercube:
+      return "latin_hypercube";
+    case Sweep::Design::sobol:
+      return "sobol";
   }
   return "?";
 }
@@ -372,8 +386,8 @@ std::vector<SweepRun> expand_sweep(const Sweep& sweep) {
       std::vector<std::size_t> stratum(n);
       std::iota(stratum.begin(), stratum.end(), std::size_t{0});
       for (std::size_t i = 0; i + 1 < n; ++i)
-        std::swap(stratum[i], stratum[static_cast<std::size_t>(draw_integer(draw, static_cast<std::int64_t>(i),
-                                                                            static_cast<std::int64_t>(n) - 1))]);
+        std::swap(stratum[i], stratum[static_cast<std::size_t>(
+                                  draw_integer(draw, static_cast<std::int64_t>(i), static_cast<std::int64_t>(n) - 1))]);
       for (std::size_t i = 0; i < n; ++i) {
         const double u = (static_cast<double>(stratum[i]) + draw_uniform(draw, 0.0, 1.0)) / static_cast<double>(n);
         points[i].push_back(value_at(sweep.parameters[j], u));

@@ -60,7 +60,8 @@ double total(const std::vector<MemoryRun>& rs, const Filter& f, std::int64_t sim
 }
 
 double mean_of(const std::vector<double>& v, std::size_t from, std::size_t to) {
-  return std::accumulate(v.begin() + static_cast<std::ptrdiff_t>(from), v.begin() + static_cast<std::ptrdiff_t>(to), 0.0) /
+  return std::accumulate(v.begin() + static_cast<std::ptrdiff_t>(from), v.begin() + static_cast<std::ptrdiff_t>(to),
+                         0.0) /
          static_cast<double>(to - from);
 }
 
@@ -94,8 +95,8 @@ TEST_CASE("a US strike that kills Iraqi personnel lowers the government's legiti
     legitimacy_clean += mean_of(a[k].series.at("national_legitimacy"), 1, 151);
     legitimacy_collateral += mean_of(b[k].series.at("national_legitimacy"), 1, 151);
   }
-  INFO("strikes " << strikes_seen << "; mean legitimacy without collateral " << legitimacy_clean / kSeeds
-                  << ", with " << legitimacy_collateral / kSeeds);
+  INFO("strikes " << strikes_seen << "; mean legitimacy without collateral " << legitimacy_clean / kSeeds << ", with "
+                  << legitimacy_collateral / kSeeds);
   CHECK(strikes_seen >= kSeeds);
   CHECK(legitimacy_collateral < legitimacy_clean - 0.01 * kSeeds);
 }
@@ -149,8 +150,8 @@ TEST_CASE("releases under pressure bring more threats", "[iraq][mechanism]") {
   };
   const auto [held, none] = threats_per_holding_day("0");
   const auto [released, count_released] = threats_per_holding_day("0.15");
-  INFO("threats per group-day with members held: " << held << " when nothing is released, " << released
-                                                    << " with " << count_released << " releases");
+  INFO("threats per group-day with members held: " << held << " when nothing is released, " << released << " with "
+                                                   << count_released << " releases");
   CHECK(none == 0);
   CHECK(count_released >= kSeeds);
   CHECK(released > 1.3 * held);
@@ -182,7 +183,7 @@ TEST_CASE("a lethal policing posture kills more protesters and, later, brings mo
   };
   const double protest_restrained = later_protest(restrained), protest_lethal = later_protest(lethal);
   INFO("killed in the first 60 days: " << killed_restrained << " vs " << killed_lethal
-                                      << "; protest days 90-200: " << protest_restrained << " vs " << protest_lethal);
+                                       << "; protest days 90-200: " << protest_restrained << " vs " << protest_lethal);
   CHECK(killed_lethal > 1.4 * killed_restrained);
   CHECK(protest_lethal > 1.05 * protest_restrained);
 }

@@ -128,7 +128,8 @@ TEST_CASE("every counterfactual differs from the baseline and cites or assumes w
     CHECK(differs);
     for (const auto& e : cf->events()) {
       INFO(e.name);
-      CHECK((e.provenance.kind == sim::Provenance::Kind::source || e.provenance.kind == sim::Provenance::Kind::assumption));
+      CHECK((e.provenance.kind == sim::Provenance::Kind::source ||
+             e.provenance.kind == sim::Provenance::Kind::assumption));
     }
   }
   CHECK(files == 4);

@@ -14,7 +14,8 @@ namespace {
 sim::Sweep sweep_from(const std::string& body) {
   const std::string path = testing::temp_path("sweep.yaml");
   std::ofstream(path) << "confsim_sweep: 1\nname: t\nscenario: " << testing::source_path("scenarios/epstein/run2.yaml")
-                      << "\nmaster_seed: 99\n" << body;
+                      << "\nmaster_seed: 99\n"
+                      << body;
   return sim::load_sweep(path);
 }
 
@@ -39,7 +40,8 @@ TEST_CASE("a grid expands point-major, the last parameter fastest, with replicat
   CHECK(runs[0].overrides == std::vector<std::string>{"government.legitimacy=0.7", "cops.density=0.02"});
   CHECK(runs[1].overrides == runs[0].overrides);  // the second replicate of point 0
   CHECK(runs[1].replicate == 1);
-  CHECK(runs[2].overrides == std::vector<std::string>{"government.legitimacy=0.7", "cops.density=0.029999999999999999"});
+  CHECK(runs[2].overrides ==
+        std::vector<std::string>{"government.legitimacy=0.7", "cops.density=0.029999999999999999"});
   CHECK(runs[4].values[1] == "0.040000000000000001");
   CHECK(runs[6].values[0] == "0.9");
   CHECK(runs[11].point == 5);
@@ -101,6 +103,7 @@ TEST_CASE("Sobol points are Joe and Kuo's sequence and balanced in every dimensi
     for (const auto& p : points) strata.insert(static_cast<int>(p[j] * 256));
     CHECK(strata.size() == 256);
   }
-  const auto s = sweep_from("design: sobol\nn: 8\nparameters:\n  government.legitimacy: {uniform: {from: 0.5, to: 0.9}}\n");
+  const auto s =
+      sweep_from("design: sobol\nn: 8\nparameters:\n  government.legitimacy: {uniform: {from: 0.5, to: 0.9}}\n");
   CHECK(sim::expand_sweep(s)[1].values[0] == "0.69999999999999996");
 }

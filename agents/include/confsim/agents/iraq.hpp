@@ -24,8 +24,8 @@ inline const std::vector<std::string>& region_names() {
 
 // The armed groups present at the start, in output order; front groups follow them.
 inline const std::vector<std::string>& militia_names() {
-  static const std::vector<std::string> names = {"kataib_hezbollah", "asaib_ahl_al_haq", "kataib_sayyid_al_shuhada",
-                                                 "badr", "thaer_allah", "islamic_state"};
+  static const std::vector<std::string> names = {
+      "kataib_hezbollah", "asaib_ahl_al_haq", "kataib_sayyid_al_shuhada", "badr", "thaer_allah", "islamic_state"};
   return names;
 }
 
@@ -68,14 +68,13 @@ struct Parameters {
   std::int64_t jail_days = 0;
   // militia behaviour
   double pmf_budget_per_year = 0, pmf_fighters = 0;
-  double us_attack_rate = 0, directive_gain = 0, revenge_gain = 0, revenge_half_life = 0,
-         drawdown_emboldenment = 0, squeeze_retaliation_gain = 0, raid_disruption = 0, disruption_half_life = 0,
-         drone_attribution_weight = 0, convoy_exposure_gain = 0, un_target_share = 0, media_attack_rate = 0,
-         party_office_attack_rate = 0, activist_attack_rate = 0, protest_fire_rate = 0, gunfire_kill_probability = 0,
-         office_reach = 0, threat_rate = 0, threat_learning = 0, front_group_rate = 0, front_group_share = 0,
-         march_probability = 0, election_grievance_gain = 0, pm_attack_rate = 0, grievance_half_life = 0,
-         insurgent_attack_rate = 0, insurgent_capacity_gain = 0, reprisal_probability = 0, us_death_probability = 0,
-         funding_response_days = 0;
+  double us_attack_rate = 0, directive_gain = 0, revenge_gain = 0, revenge_half_life = 0, drawdown_emboldenment = 0,
+         squeeze_retaliation_gain = 0, raid_disruption = 0, disruption_half_life = 0, drone_attribution_weight = 0,
+         convoy_exposure_gain = 0, un_target_share = 0, media_attack_rate = 0, party_office_attack_rate = 0,
+         activist_attack_rate = 0, protest_fire_rate = 0, gunfire_kill_probability = 0, office_reach = 0,
+         threat_rate = 0, threat_learning = 0, front_group_rate = 0, front_group_share = 0, march_probability = 0,
+         election_grievance_gain = 0, pm_attack_rate = 0, grievance_half_life = 0, insurgent_attack_rate = 0,
+         insurgent_capacity_gain = 0, reprisal_probability = 0, us_death_probability = 0, funding_response_days = 0;
   // government behaviour
   double raid_rate = 0, raid_detainees_mean = 0, raid_pressure_half_life = 0, release_pressure_gain = 0,
          protection_weight = 0, raid_legitimacy_gain = 0, release_legitimacy_cost = 0, posture_half_saturation = 0,
@@ -119,8 +118,7 @@ inline bool protests(double hardship, double legitimacy, double risk_aversion, d
 }
 
 // How far a militia is shielded from a raid: PMF status and seats the government depends on.
-double political_protection(bool pmf_member, double seats, double total_seats, double fighters,
-                            double bloc_dependence);
+double political_protection(bool pmf_member, double seats, double total_seats, double fighters, double bloc_dependence);
 
 // The daily probability that the government releases a militia's detainees under its threats;
 // militia_strength is the square of its political protection: a concession only strong groups extract.

@@ -26,9 +26,9 @@ struct SweepParameter {
 // A number to compute from every run file: a series reduced over time, or events counted.
 struct SweepSummary {
   std::string name;
-  std::string series, reduce;  // reduce: max | min | mean | final | sum
+  std::string series, reduce;                                               // reduce: max | min | mean | final | sum
   std::vector<std::string> kinds, actors, targets, target_actors, regions;  // events (any when empty)
-  std::string measure = "count";  // count | killed | wounded | arrested
+  std::string measure = "count";                                            // count | killed | wounded | arrested
   SourceLocation where;
 };
 
