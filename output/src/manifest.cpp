@@ -31,26 +31,6 @@ bool all_numbers(const std::vector<std::string>& texts) {
   });
 }
 
-// A series summed over its extra dimensions (regions, factions …): one value per tick.
-std::vector<double> series_total(const std::string& path, const std::string& name) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open " + path);
-  if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) throw std::runtime_error(path + ": no series " + name);
-  Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
-  Handle space(H5Dget_space(ds), H5Sclose, "read the shape of " + name);
-  const int rank = H5Sget_simple_extent_ndims(space);
-  std::vector<hsize_t> shape(static_cast<std::size_t>(std::max(rank, 0)));
-  H5Sget_simple_extent_dims(space, shape.data(), nullptr);
-  if (rank < 1) throw std::runtime_error(path + ": " + name + " is not a series");
-  std::vector<double> values(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
-  check(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "read " + name);
-  const std::size_t per_tick = values.size() / shape[0];
-  std::vector<double> total(shape[0], 0.0);
-  for (std::size_t t = 0; t < shape[0]; ++t)
-    for (std::size_t k = 0; k < per_tick; ++k) total[t] += values[t * per_tick + k];
-  return total;
-}
-
 double reduce(const std::vector<double>& v, const std::string& how) {
   if (v.empty()) return std::nan("");
   if (how == "max") return *std::max_element(v.begin(), v.end());
@@ -102,7 +82,7 @@ std::vector<double> summarise_run(const std::string& path, const std::vector<sim
   std::optional<EventTable> events;
   for (const auto& s : summaries) {
     if (!s.series.empty()) {
-      out.push_back(reduce(series_total(path, s.series), s.reduce));
+      out.push_back(reduce(read_series(path, s.series), s.reduce));
       continue;
     }
     if (!events) events = read_events(path);

@@ -163,14 +163,20 @@ EventTable read_events(const std::string& path) {
 
 std::vector<double> read_series(const std::string& path, const std::string& name) {
   Handle file = open_run_file(path);
-  if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) throw std::runtime_error(path + ": no series " + name);
-  {
+  std::size_t ticks = 0;
+  if (H5Lexists(file, name.c_str(), H5P_DEFAULT) > 0) {
     Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
     Handle space(H5Dget_space(ds), H5Sclose, "read the shape of " + name);
-    if (H5Sget_simple_extent_ndims(space) != 1)
-      throw std::runtime_error(path + ": " + name + " is not a series along time alone");
+    hsize_t shape[H5S_MAX_RANK];
+    if (H5Sget_simple_extent_dims(space, shape, nullptr) >= 1) ticks = shape[0];
   }
-  return read_doubles(file, name, path);
+  if (ticks == 0) throw std::runtime_error(path + ": no series " + name);
+  const auto values = read_doubles(file, name, path);
+  const std::size_t per_tick = values.size() / ticks;
+  std::vector<double> totals(ticks, 0.0);
+  for (std::size_t t = 0; t < ticks; ++t)
+    for (std::size_t k = 0; k < per_tick; ++k) totals[t] += values[t * per_tick + k];
+  return totals;
 }
 
 std::string read_root_attribute(const std::string& path, const std::string& name) {

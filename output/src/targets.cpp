@@ -144,7 +144,7 @@ class TargetsReader {
       }
     } else if (const auto se = node["series"]) {
       if (!se.IsMap() || !se["name"] || !se["at"]) {
-        problems_.add(se, path + ".series", "expected {name: a series along time, at: YYYY-MM-DD}");
+        problems_.add(se, path + ".series", "expected {name: a series (summed over regions or factions if it has them), at: YYYY-MM-DD}");
       } else {
         problems_.reject_unknown_keys(se, path + ".series", {"name", "at"});
         t.series = se["name"].Scalar();

@@ -10,6 +10,7 @@
 #include "confsim/agents/iraq.hpp"
 #include "confsim/agents/registry.hpp"
 #include "confsim/output/targets.hpp"
+#include "support/input_errors.hpp"
 #include "support/run_files.hpp"
 
 using namespace confsim;
@@ -24,13 +25,7 @@ sim::ScenarioPtr variant(const std::string& text) {
 }
 
 std::string error_of(const std::string& text) {
-  try {
-    variant(text);
-  } catch (const sim::InputError& e) {
-    return e.what();
-  }
-  FAIL("expected an InputError");
-  return "";
+  return testing::input_error_of([&] { variant(text); });
 }
 
 std::string write_temp(const std::string& name, const std::string& text) {
@@ -104,12 +99,8 @@ TEST_CASE("extends reports a missing base, an unknown omitted event and a cycle"
   CHECK_THAT(error_of("confsim: 1\nextends: baseline.yaml\nevents:\n  - {name: no such event, omit: true}\n"),
              Catch::Contains("omit names no event of the base scenario: 'no such event'"));
   const std::string loop = write_temp("loop.yaml", "confsim: 1\nextends: loop.yaml\n");
-  try {
-    sim::load_scenario_file(loop, agents::model_schemas());
-    FAIL("a scenario extending itself loaded");
-  } catch (const sim::InputError& e) {
-    CHECK_THAT(std::string(e.what()), Catch::Contains("more than 8 scenarios extend one another"));
-  }
+  CHECK_THAT(testing::input_error_of([&] { sim::load_scenario_file(loop, agents::model_schemas()); }),
+             Catch::Contains("more than 8 scenarios extend one another"));
 }
 
 TEST_CASE("every counterfactual differs from the baseline and cites or assumes what it changes",
@@ -169,13 +160,7 @@ TEST_CASE("the targets file loads, and malformed targets name their line", "[ira
     CHECK_FALSE(t.report_only);
   }
   const auto error_of_targets = [](const std::string& text) {
-    try {
-      output::load_targets(write_temp("targets.yaml", text));
-    } catch (const sim::InputError& e) {
-      return std::string(e.what());
-    }
-    FAIL("expected an InputError");
-    return std::string();
+    return testing::input_error_of([&] { output::load_targets(write_temp("targets.yaml", text)); });
   };
   CHECK_THAT(error_of_targets("targets:\n  - name: x\n    assumption: a\n    events: {kind: raid, from: 2020-01-01, "
                               "to: 2019-01-01}\n    mean_within: [1, 0]\n"),

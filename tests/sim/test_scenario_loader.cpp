@@ -2,6 +2,7 @@
 
 #include "confsim/agents/registry.hpp"
 #include "confsim/sim/scenario.hpp"
+#include "support/input_errors.hpp"
 #include "support/run_files.hpp"
 
 using namespace confsim;
@@ -19,13 +20,7 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 // The full message of the InputError a text raises (one line per problem).
 std::string error_of(const std::string& text, const std::vector<std::string>& overrides = {}) {
-  try {
-    scenario_from_text(text, overrides);
-  } catch (const sim::InputError& e) {
-    return e.what();
-  }
-  FAIL("expected an InputError");
-  return "";
+  return testing::input_error_of([&] { scenario_from_text(text, overrides); });
 }
 
 }  // namespace

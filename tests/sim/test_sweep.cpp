@@ -2,9 +2,11 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <functional>
 #include <set>
 
 #include "confsim/sim/sweep.hpp"
+#include "support/input_errors.hpp"
 #include "support/run_files.hpp"
 
 using namespace confsim;
@@ -12,7 +14,8 @@ using namespace confsim;
 namespace {
 
 sim::Sweep sweep_from(const std::string& body) {
-  const std::string path = testing::temp_path("sweep.yaml");
+  // A file of its own per body: CTest runs these tests in parallel.
+  const std::string path = testing::temp_path(std::to_string(std::hash<std::string>{}(body)) + "-sweep.yaml");
   std::ofstream(path) << "confsim_sweep: 1\nname: t\nscenario: " << testing::source_path("scenarios/epstein/run2.yaml")
                       << "\nmaster_seed: 99\n"
                       << body;
@@ -20,13 +23,7 @@ sim::Sweep sweep_from(const std::string& body) {
 }
 
 std::string error_of(const std::string& body) {
-  try {
-    sweep_from(body);
-  } catch (const sim::InputError& e) {
-    return e.what();
-  }
-  FAIL("expected an InputError");
-  return "";
+  return testing::input_error_of([&] { sweep_from(body); });
 }
 
 }  // namespace

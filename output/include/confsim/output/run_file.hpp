@@ -82,7 +82,8 @@ struct EventTable {
   std::map<std::string, std::vector<std::string>> categories;  // column → every name it may hold
 };
 EventTable read_events(const std::string& path);
-// A series along time only (one value per tick); throws if absent or not 1-D.
+// A series, one value per tick: summed over its other dimensions (all regions, all factions …)
+// when it has any. Throws if absent.
 std::vector<double> read_series(const std::string& path, const std::string& name);
 
 }  // namespace confsim::output
