@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
+#include <string>
 
 #include "confsim/agents/epstein.hpp"
 #include "confsim/sim/distributions.hpp"
@@ -95,16 +97,37 @@ void claim_min(std::atomic<std::uint64_t>& slot, std::uint64_t key) {
 }
 
 struct Tally {
-  std::int64_t quiescent = 0, active = 0, jailed = 0;
-  double grievance = 0;
+  std::int64_t quiescent = 0, active = 0, jailed = 0, cops = 0;
+  double hardship = 0;  // summed over free citizens
   Tally& operator+=(const Tally& o) {
     quiescent += o.quiescent;
     active += o.active;
     jailed += o.jailed;
-    grievance += o.grievance;
+    cops += o.cops;
+    hardship += o.hardship;
     return *this;
   }
 };
+
+// A citizen jailed off the lattice (when jail does not block the cell): its attributes travel
+// with it, and it walks out near the cell it was taken from.
+struct Prisoner {
+  std::uint32_t citizen;
+  CellIndex cell;
+  float hardship, risk_aversion;
+  std::int32_t term_left;
+};
+
+// An agent a scheduled event took away, and where it was last.
+struct Departed {
+  std::uint32_t agent;
+  CellIndex cell;
+};
+
+// A cell's value in the window counter: cops in the low lane, active citizens in the high lane.
+constexpr std::uint32_t counted(std::int8_t code) {
+  return code == cop ? 1U : code == active ? sim::in_high_lane(1U) : 0U;
+}
 
 class EpsteinModel final : public sim::Model {
  public:
@@ -114,14 +137,19 @@ class EpsteinModel final : public sim::Model {
         lattice_(p.width, p.height, p.torus),
         citizen_window_(p.citizen_shape, p.citizen_vision),
         cop_window_(p.cop_shape, p.cop_vision),
-        cop_counter_(lattice_, std::max(citizen_window_.reach(), cop_window_.reach())),
-        active_counter_(lattice_, std::max(citizen_window_.reach(), cop_window_.reach())) {
+        counter_(lattice_, std::max(citizen_window_.reach(), cop_window_.reach())) {
     const std::int64_t cells = lattice_.cell_count();
     const auto share_of_cells = [&](double density) {
       return std::llround(density * static_cast<double>(cells));
     };
     n_citizens_ = static_cast<std::uint32_t>(share_of_cells(p.citizen_density));
     n_cops_ = static_cast<std::uint32_t>(std::min<std::int64_t>(share_of_cells(p.cop_density), cells - n_citizens_));
+    // The schema refuses such windows; the check guards the lane packing if it ever stops doing so.
+    for (const sim::Window* w : {&citizen_window_, &cop_window_})
+      if (w->offsets().size() + 1 > sim::kMaxPackedWindowCells)
+        throw std::invalid_argument("a vision window of " + std::to_string(w->offsets().size() + 1) +
+                                    " cells; at most " + std::to_string(sim::kMaxPackedWindowCells) +
+                                    " are supported");
   }
 
   std::size_t lattice_cells() const override { return lattice_.cell_count(); }
@@ -158,6 +186,16 @@ class EpsteinModel final : public sim::Model {
     legitimacy_ = &live.at("government.legitimacy");
     const std::uint32_t cells = lattice_.cell_count();
     const std::uint32_t agents = n_citizens_ + n_cops_;
+    code_.assign(cells, empty);
+    agent_.assign(cells, 0);
+    hardship_.assign(cells, 0.0F);
+    risk_aversion_.assign(cells, 0.0F);
+    jail_left_.assign(p_.jailed_block_cell ? cells : 0, 0);
+    intent_.assign(cells, kNoCell);
+    claim_ = std::vector<std::atomic<std::uint64_t>>(cells);
+    sim::parallel_blocks(cells, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t c = begin; c < end; ++c) claim_[c].store(kNoClaim, std::memory_order_relaxed);
+    });
     // Exactly n agents on distinct cells: the first n of a keyed shuffle of all cells.
     std::vector<CellIndex> order(cells);
     std::iota(order.begin(), order.end(), CellIndex{0});
@@ -166,26 +204,20 @@ class EpsteinModel final : public sim::Model {
       const auto j = static_cast<std::uint32_t>(sim::draw_integer(placement, i, cells - 1));
       std::swap(order[i], order[j]);
     }
-    cell_.assign(order.begin(), order.begin() + agents);
-    status_.assign(agents, quiescent);
-    occupant_.assign(cells, kNobody);
-    for (std::uint32_t i = 0; i < agents; ++i) occupant_[cell_[i]] = static_cast<std::int32_t>(i);
-    hardship_.resize(n_citizens_);
-    risk_aversion_.resize(n_citizens_);
-    jail_left_.assign(n_citizens_, 0);
-    sim::parallel_blocks(n_citizens_, [&](std::size_t begin, std::size_t end) {
+    sim::parallel_blocks(agents, [&](std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) {
+        const CellIndex c = order[i];
+        agent_[c] = static_cast<std::uint32_t>(i);
+        if (is_cop(static_cast<std::uint32_t>(i))) {
+          code_[c] = cop;
+          continue;
+        }
+        code_[c] = quiescent;
         RandomStream draw(seed_, StreamOwner::citizen, i, 0, Purpose::initial_attributes);
-        hardship_[i] = static_cast<float>(sim::draw_uniform(draw, 0.0, 1.0));
-        risk_aversion_[i] = static_cast<float>(sim::draw_uniform(draw, 0.0, 1.0));
+        hardship_[c] = static_cast<float>(sim::draw_uniform(draw, 0.0, 1.0));
+        risk_aversion_[c] = static_cast<float>(sim::draw_uniform(draw, 0.0, 1.0));
       }
     });
-    move_target_.assign(agents, kNoCell);
-    cell_claim_ = std::vector<std::atomic<std::uint64_t>>(cells);
-    for (auto& c : cell_claim_) c.store(kNoClaim, std::memory_order_relaxed);
-    arrest_target_.assign(n_cops_, kNobody);
-    arrest_claim_ = std::vector<std::atomic<std::uint64_t>>(n_citizens_);
-    for (auto& c : arrest_claim_) c.store(kNoClaim, std::memory_order_relaxed);
   }
 
   void act_field_agents(std::int64_t tick) override {
@@ -204,48 +236,55 @@ class EpsteinModel final : public sim::Model {
 
   void remove_share(const std::string& population, double share, std::int64_t tick) override {
     const bool cops = population == "cops";
-    const std::uint32_t first = cops ? n_citizens_ : 0;
-    const std::uint32_t last = cops ? n_citizens_ + n_cops_ : n_citizens_;
-    std::vector<std::uint32_t> present;
-    for (std::uint32_t i = first; i < last; ++i)
-      if (status_[i] != removed) present.push_back(i);
+    // Members present, in agent order: the order the draws below pick from.
+    std::vector<Departed> present;
+    for (CellIndex c = 0; c < code_.size(); ++c)
+      if (code_[c] != empty && is_cop(agent_[c]) == cops) present.push_back({agent_[c], c});
+    if (!cops)
+      for (const Prisoner& p : jail_) present.push_back({p.citizen, p.cell});
+    std::sort(present.begin(), present.end(), [](const Departed& a, const Departed& b) { return a.agent < b.agent; });
     const auto n = static_cast<std::size_t>(std::llround(share * static_cast<double>(present.size())));
     RandomStream pick(seed_, StreamOwner::world, cops ? 1 : 0, static_cast<std::uint64_t>(tick),
                       Purpose::scheduled_removal);
+    std::vector<std::uint32_t> leaving_jail;
     for (std::size_t k = 0; k < n; ++k) {
       const auto j = static_cast<std::size_t>(sim::draw_integer(pick, static_cast<std::int64_t>(k),
                                                                 static_cast<std::int64_t>(present.size()) - 1));
       std::swap(present[k], present[j]);
-      const std::uint32_t agent = present[k];
-      if (occupant_[cell_[agent]] == static_cast<std::int32_t>(agent)) occupant_[cell_[agent]] = kNobody;
-      status_[agent] = removed;
+      const Departed& gone = present[k];
+      if (code_[gone.cell] != empty && agent_[gone.cell] == gone.agent)
+        code_[gone.cell] = empty;
+      else
+        leaving_jail.push_back(gone.agent);
+      removed_.push_back(gone);
     }
+    std::sort(leaving_jail.begin(), leaving_jail.end());
+    std::erase_if(jail_, [&](const Prisoner& p) {
+      return std::binary_search(leaving_jail.begin(), leaving_jail.end(), p.citizen);
+    });
   }
 
   void observe(std::vector<double>& series) const override {
     const double legitimacy = *legitimacy_;
-    const Tally t = sim::deterministic_sum<Tally>(n_citizens_, [&](std::size_t begin, std::size_t end) {
+    Tally t = sim::deterministic_sum<Tally>(code_.size(), [&](std::size_t begin, std::size_t end) {
       Tally part;
-      for (std::size_t i = begin; i < end; ++i) {
-        switch (status_[i]) {
+      for (std::size_t c = begin; c < end; ++c) {
+        switch (code_[c]) {
           case quiescent: ++part.quiescent; break;
           case active: ++part.active; break;
           case jailed: ++part.jailed; continue;
+          case cop: ++part.cops; continue;
           default: continue;
         }
-        part.grievance += hardship_[i] * (1.0 - legitimacy);
+        part.hardship += hardship_[c];
       }
       return part;
     });
-    const auto cops_on_duty = sim::deterministic_sum<std::int64_t>(n_cops_, [&](std::size_t begin, std::size_t end) {
-      std::int64_t n = 0;
-      for (std::size_t i = begin; i < end; ++i) n += status_[n_citizens_ + i] != removed;
-      return n;
-    });
+    t.jailed += static_cast<std::int64_t>(jail_.size());
     const std::int64_t free_citizens = t.quiescent + t.active;
     series = {static_cast<double>(t.quiescent), static_cast<double>(t.active), static_cast<double>(t.jailed),
-              static_cast<double>(cops_on_duty), legitimacy, static_cast<double>(arrests_last_tick_),
-              free_citizens > 0 ? t.grievance / static_cast<double>(free_citizens) : 0.0};
+              static_cast<double>(t.cops), legitimacy, static_cast<double>(arrests_last_tick_),
+              free_citizens > 0 ? t.hardship * (1.0 - legitimacy) / static_cast<double>(free_citizens) : 0.0};
   }
 
   void take_events(std::vector<sim::EventRecord>& out) override {
@@ -254,41 +293,64 @@ class EpsteinModel final : public sim::Model {
   }
 
   void snapshot(std::vector<sim::VariableData>& out) const override {
-    std::vector<std::int8_t> cells(lattice_.cell_count());
-    for (CellIndex c = 0; c < cells.size(); ++c) cells[c] = code_of_cell(c);
-    std::vector<std::int8_t> states(n_citizens_);
+    std::vector<std::int8_t> states(n_citizens_, removed);
     std::vector<std::int32_t> xs(n_citizens_), ys(n_citizens_);
-    for (std::uint32_t i = 0; i < n_citizens_; ++i) {
-      states[i] = static_cast<std::int8_t>(status_[i]);
-      xs[i] = static_cast<std::int32_t>(lattice_.x_of(cell_[i]));
-      ys[i] = static_cast<std::int32_t>(lattice_.y_of(cell_[i]));
-    }
-    out = {std::move(cells), std::move(states), std::move(xs), std::move(ys)};
+    const auto place = [&](std::uint32_t citizen, CellIndex c, std::int8_t state) {
+      states[citizen] = state;
+      xs[citizen] = static_cast<std::int32_t>(lattice_.x_of(c));
+      ys[citizen] = static_cast<std::int32_t>(lattice_.y_of(c));
+    };
+    sim::parallel_blocks(code_.size(), [&](std::size_t begin, std::size_t end) {
+      for (std::size_t c = begin; c < end; ++c)
+        if (code_[c] != empty && code_[c] != cop) place(agent_[c], static_cast<CellIndex>(c), code_[c]);
+    });
+    for (const Prisoner& p : jail_) place(p.citizen, p.cell, jailed);
+    for (const Departed& d : removed_)
+      if (!is_cop(d.agent)) place(d.agent, d.cell, removed);
+    out = {code_, std::move(states), std::move(xs), std::move(ys)};
   }
 
-  void statics(std::vector<sim::VariableData>& out) const override { out = {hardship_, risk_aversion_}; }
+  void statics(std::vector<sim::VariableData>& out) const override {
+    // Called before the first tick, when every citizen is on the lattice.
+    std::vector<float> hardship(n_citizens_), risk_aversion(n_citizens_);
+    sim::parallel_blocks(code_.size(), [&](std::size_t begin, std::size_t end) {
+      for (std::size_t c = begin; c < end; ++c)
+        if (code_[c] != empty && code_[c] != cop) {
+          hardship[agent_[c]] = hardship_[c];
+          risk_aversion[agent_[c]] = risk_aversion_[c];
+        }
+    });
+    for (const Prisoner& p : jail_) {
+      hardship[p.citizen] = p.hardship;
+      risk_aversion[p.citizen] = p.risk_aversion;
+    }
+    out = {std::move(hardship), std::move(risk_aversion)};
+  }
 
  private:
   Parameters p_;
   std::uint64_t seed_;
   sim::Lattice lattice_;
   sim::Window citizen_window_, cop_window_;
-  sim::WindowCounter cop_counter_, active_counter_;
+  sim::WindowCounter counter_;  // cops and active citizens around each cell, in two lanes
   std::uint32_t n_citizens_ = 0, n_cops_ = 0;
   const double* legitimacy_ = nullptr;
 
-  // Agents as structure of arrays: citizens are [0, n_citizens_), cops follow.
-  std::vector<CellIndex> cell_;
-  std::vector<std::int8_t> status_;  // a Code
+  // The lattice holds the agents: per cell, what stands there and that agent's attributes, as
+  // structure of arrays. Every phase then walks memory in order, and an agent's neighbours are its
+  // neighbours in memory. Agents keep their index (citizens [0, n_citizens_), cops after) as the
+  // key of their random streams and their place in the output.
+  std::vector<std::int8_t> code_;    // a Code: empty, quiescent, active, jailed (blocking), cop
+  std::vector<std::uint32_t> agent_;  // the index of the agent standing there
   std::vector<float> hardship_, risk_aversion_;
-  std::vector<std::int32_t> jail_left_;
-  std::vector<std::int32_t> occupant_;  // per cell: the agent standing there, or kNobody
+  std::vector<std::int32_t> jail_left_;  // terms of citizens jailed in their cell (jail.blocks_cell)
+  std::vector<Prisoner> jail_;           // citizens jailed off the lattice, in citizen order
+  std::vector<Departed> removed_;
 
-  // Scratch of the phases.
-  std::vector<CellIndex> move_target_;
-  std::vector<std::atomic<std::uint64_t>> cell_claim_;
-  std::vector<std::int32_t> arrest_target_;
-  std::vector<std::atomic<std::uint64_t>> arrest_claim_;
+  // Scratch of the phases, per cell: the cell its agent means to move to or arrest in, and the
+  // lowest claim on a cell so far.
+  std::vector<CellIndex> intent_;
+  std::vector<std::atomic<std::uint64_t>> claim_;
   std::int64_t arrests_last_tick_ = 0;
   std::vector<sim::EventRecord> pending_events_;
 
@@ -299,121 +361,131 @@ class EpsteinModel final : public sim::Model {
     return RandomStream(seed_, owner_of(agent), id_of(agent), static_cast<std::uint64_t>(tick), purpose);
   }
 
-  std::int8_t code_of_cell(CellIndex c) const {
-    const std::int32_t who = occupant_[c];
-    if (who == kNobody) return empty;
-    return is_cop(static_cast<std::uint32_t>(who)) ? static_cast<std::int8_t>(cop) : status_[who];
+  bool mobile(std::int8_t code) const {
+    return code == cop ? p_.cops_move : (p_.citizens_move && (code == quiescent || code == active));
   }
 
-  bool mobile(std::uint32_t agent) const {
-    if (is_cop(agent)) return p_.cops_move && status_[agent] != removed;
-    return p_.citizens_move && (status_[agent] == quiescent || status_[agent] == active);
-  }
-
-  // A uniformly chosen empty cell of the window around `centre`, or kNoCell if there is none.
-  CellIndex random_empty_cell(RandomStream& draw, const sim::Window& window, CellIndex centre) const {
+  // A uniformly chosen empty cell of the window around (x, y), or kNoCell if there is none.
+  CellIndex random_empty_cell(RandomStream& draw, const sim::Window& window, std::uint32_t x, std::uint32_t y) const {
     const auto& offsets = window.offsets();
     if (offsets.empty()) return kNoCell;
-    const std::uint32_t x = lattice_.x_of(centre), y = lattice_.y_of(centre);
     const auto last = static_cast<std::int64_t>(offsets.size()) - 1;
     CellIndex c = 0;
     for (int attempt = 0; attempt < kRejectionTries; ++attempt)
-      if (lattice_.shifted(x, y, offsets[sim::draw_integer(draw, 0, last)], c) && occupant_[c] == kNobody) return c;
+      if (lattice_.shifted(x, y, offsets[sim::draw_integer(draw, 0, last)], c) && code_[c] == empty) return c;
     std::int64_t empties = 0;
-    for (const auto& o : offsets) empties += lattice_.shifted(x, y, o, c) && occupant_[c] == kNobody;
+    for (const auto& o : offsets) empties += lattice_.shifted(x, y, o, c) && code_[c] == empty;
     if (empties == 0) return kNoCell;
     std::int64_t pick = sim::draw_integer(draw, 0, empties - 1);
     for (const auto& o : offsets)
-      if (lattice_.shifted(x, y, o, c) && occupant_[c] == kNobody && pick-- == 0) return c;
+      if (lattice_.shifted(x, y, o, c) && code_[c] == empty && pick-- == 0) return c;
     return kNoCell;
   }
 
+  // Moves an agent's record from one cell to an empty one.
+  void relocate(CellIndex from, CellIndex to) {
+    code_[to] = code_[from];
+    agent_[to] = agent_[from];
+    hardship_[to] = hardship_[from];
+    risk_aversion_[to] = risk_aversion_[from];
+    code_[from] = empty;
+  }
+
+  // Resets the claims made through intent_ this phase.
+  void clear_claims() {
+    sim::parallel_blocks(intent_.size(), [&](std::size_t begin, std::size_t end) {
+      for (std::size_t c = begin; c < end; ++c)
+        if (intent_[c] != kNoCell) claim_[intent_[c]].store(kNoClaim, std::memory_order_relaxed);
+    });
+  }
+
   // Rule M in three passes: every mobile agent proposes an empty cell (from the snapshot) and
-  // claims it; the lowest claim wins the cell; winners move.
+  // claims it; the lowest claim wins the cell; winners move. Targets were empty and sources full,
+  // so a winner's move touches no cell another thread reads.
   void move(std::int64_t tick) {
-    const std::size_t agents = cell_.size();
-    sim::parallel_blocks(agents, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t i = begin; i < end; ++i) {
-        const auto agent = static_cast<std::uint32_t>(i);
-        move_target_[i] = kNoCell;
-        if (!mobile(agent)) continue;
-        RandomStream draw = stream(agent, tick, Purpose::move_target);
-        const CellIndex target = random_empty_cell(draw, is_cop(agent) ? cop_window_ : citizen_window_, cell_[i]);
-        if (target == kNoCell) continue;
-        move_target_[i] = target;
-        claim_min(cell_claim_[target], claim_key(stream(agent, tick, Purpose::move_priority), agent));
+    sim::parallel_blocks(code_.size(), [&](std::size_t begin, std::size_t end) {
+      sim::for_row_runs(lattice_, static_cast<CellIndex>(begin), static_cast<CellIndex>(end),
+                        [&](std::uint32_t x0, std::uint32_t y, CellIndex first, std::uint32_t n) {
+                          for (std::uint32_t k = 0; k < n; ++k) {
+                            const CellIndex c = first + k;
+                            intent_[c] = kNoCell;
+                            if (!mobile(code_[c])) continue;
+                            const std::uint32_t agent = agent_[c];
+                            RandomStream draw = stream(agent, tick, Purpose::move_target);
+                            const CellIndex target = random_empty_cell(
+                                draw, is_cop(agent) ? cop_window_ : citizen_window_, x0 + k, y);
+                            if (target == kNoCell) continue;
+                            intent_[c] = target;
+                            claim_min(claim_[target], claim_key(stream(agent, tick, Purpose::move_priority), agent));
+                          }
+                        });
+    });
+    sim::parallel_blocks(code_.size(), [&](std::size_t begin, std::size_t end) {
+      for (std::size_t c = begin; c < end; ++c) {
+        const CellIndex target = intent_[c];
+        if (target == kNoCell || claimant_of(claim_[target].load(std::memory_order_relaxed)) != agent_[c]) continue;
+        relocate(static_cast<CellIndex>(c), target);
       }
     });
-    sim::parallel_blocks(agents, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t i = begin; i < end; ++i) {
-        const CellIndex target = move_target_[i];
-        if (target == kNoCell || claimant_of(cell_claim_[target].load(std::memory_order_relaxed)) != i) continue;
-        occupant_[cell_[i]] = kNobody;
-        occupant_[target] = static_cast<std::int32_t>(i);
-        cell_[i] = target;
-      }
-    });
-    sim::parallel_blocks(agents, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t i = begin; i < end; ++i)
-        if (move_target_[i] != kNoCell) cell_claim_[move_target_[i]].store(kNoClaim, std::memory_order_relaxed);
-    });
+    clear_claims();
+  }
+
+  void count_cops_and_actives() {
+    counter_.rebuild([&](CellIndex c) { return counted(code_[c]); });
   }
 
   // Rule A for every free citizen, on counts taken before anyone decides.
   void decide() {
-    cop_counter_.rebuild([&](CellIndex c) {
-      const std::int32_t who = occupant_[c];
-      return who != kNobody && is_cop(static_cast<std::uint32_t>(who));
-    });
-    rebuild_active_counter();
+    count_cops_and_actives();
     const double legitimacy = *legitimacy_;
-    sim::parallel_blocks(n_citizens_, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t i = begin; i < end; ++i) {
-        if (status_[i] != quiescent && status_[i] != active) continue;
-        const bool was_active = status_[i] == active;
-        const std::int32_t cops = cop_counter_.count(cell_[i], citizen_window_);
-        const std::int32_t others = active_counter_.count(cell_[i], citizen_window_) - (was_active ? 1 : 0);
-        const std::int32_t actives =
-            1 + others + ((p_.self_count == SelfCount::twice_when_active && was_active) ? 1 : 0);
-        const double grievance = hardship_[i] * (1.0 - legitimacy);
-        const double p = arrest_probability(cops, actives, p_.arrest_constant, p_.rounding);
-        status_[i] = activates(grievance, risk_aversion_[i], p, p_.threshold) ? active : quiescent;
-      }
+    sim::parallel_blocks(code_.size(), [&](std::size_t begin, std::size_t end) {
+      std::uint32_t totals[sim::kParallelBlock];
+      sim::for_row_runs(lattice_, static_cast<CellIndex>(begin), static_cast<CellIndex>(end),
+                        [&](std::uint32_t x0, std::uint32_t y, CellIndex first, std::uint32_t n) {
+                          counter_.totals_along_row(x0, y, n, citizen_window_, totals);
+                          for (std::uint32_t k = 0; k < n; ++k) {
+                            const CellIndex c = first + k;
+                            const std::int8_t code = code_[c];
+                            if (code != quiescent && code != active) continue;
+                            const bool was_active = code == active;
+                            const auto cops = static_cast<std::int32_t>(sim::low_lane(totals[k]));
+                            const std::int32_t others =
+                                static_cast<std::int32_t>(sim::high_lane(totals[k])) - (was_active ? 1 : 0);
+                            const std::int32_t actives =
+                                1 + others + ((p_.self_count == SelfCount::twice_when_active && was_active) ? 1 : 0);
+                            const double grievance = hardship_[c] * (1.0 - legitimacy);
+                            const double p = arrest_probability(cops, actives, p_.arrest_constant, p_.rounding);
+                            code_[c] = activates(grievance, risk_aversion_[c], p, p_.threshold) ? active : quiescent;
+                          }
+                        });
     });
   }
 
-  // Rule C, first half: each cop on duty picks a random active citizen in its window and claims it.
+  // Rule C, first half: each cop picks a random active citizen in its window and claims it.
   void choose_arrests(std::int64_t tick) {
-    rebuild_active_counter();
-    sim::parallel_blocks(n_cops_, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t k = begin; k < end; ++k) {
-        const auto agent = static_cast<std::uint32_t>(n_citizens_ + k);
-        arrest_target_[k] = kNobody;
-        if (status_[agent] == removed) continue;
-        // The table counts actives as decided this tick; the cop's own cell holds none.
-        const std::int64_t suspects = active_counter_.count(cell_[agent], cop_window_);
-        if (suspects == 0) continue;
-        const std::uint32_t x = lattice_.x_of(cell_[agent]), y = lattice_.y_of(cell_[agent]);
-        CellIndex c = 0;
-        RandomStream draw = stream(agent, tick, Purpose::arrest_choice);
-        std::int64_t pick = sim::draw_integer(draw, 0, suspects - 1);
-        for (const auto& o : cop_window_.offsets())
-          if (lattice_.shifted(x, y, o, c) && is_active_citizen(occupant_[c]) && pick-- == 0) {
-            arrest_target_[k] = occupant_[c];
-            break;
-          }
-        claim_min(arrest_claim_[arrest_target_[k]],
-                  claim_key(stream(agent, tick, Purpose::arrest_priority), static_cast<std::uint32_t>(k)));
-      }
+    count_cops_and_actives();
+    sim::parallel_blocks(code_.size(), [&](std::size_t begin, std::size_t end) {
+      sim::for_row_runs(lattice_, static_cast<CellIndex>(begin), static_cast<CellIndex>(end),
+                        [&](std::uint32_t x0, std::uint32_t y, CellIndex first, std::uint32_t n) {
+                          for (std::uint32_t k = 0; k < n; ++k) {
+                            const CellIndex c = first + k;
+                            intent_[c] = kNoCell;
+                            if (code_[c] != cop) continue;
+                            // Actives as decided this tick; the cop's own cell holds none.
+                            const std::int64_t suspects = sim::high_lane(counter_.total(x0 + k, y, cop_window_));
+                            if (suspects == 0) continue;
+                            const std::uint32_t agent = agent_[c];
+                            RandomStream draw = stream(agent, tick, Purpose::arrest_choice);
+                            std::int64_t pick = sim::draw_integer(draw, 0, suspects - 1);
+                            CellIndex s = 0;
+                            for (const auto& o : cop_window_.offsets())
+                              if (lattice_.shifted(x0 + k, y, o, s) && code_[s] == active && pick-- == 0) break;
+                            intent_[c] = s;
+                            claim_min(claim_[s], claim_key(stream(agent, tick, Purpose::arrest_priority),
+                                                           agent - n_citizens_));
+                          }
+                        });
     });
-  }
-
-  void rebuild_active_counter() {
-    active_counter_.rebuild([&](CellIndex c) { return is_active_citizen(occupant_[c]); });
-  }
-
-  bool is_active_citizen(std::int32_t who) const {
-    return who != kNobody && !is_cop(static_cast<std::uint32_t>(who)) && status_[who] == active;
   }
 
   std::int32_t draw_jail_term(std::uint32_t citizen, std::int64_t tick) const {
@@ -424,48 +496,85 @@ class EpsteinModel final : public sim::Model {
     return static_cast<std::int32_t>(sim::draw_integer(draw, 0, top));
   }
 
-  // Rule C, second half: the winning cop of each claimed citizen jails it.
+  // Rule C, second half: the winning cop of each claimed citizen jails it. Only a cop's pass
+  // writes its suspect's cell, and no pass reads a cell that is not its own cop's.
   std::int64_t apply_arrests(std::int64_t tick) {
-    const auto made = sim::deterministic_sum<std::int64_t>(n_cops_, [&](std::size_t begin, std::size_t end) {
+    const std::size_t blocks = (code_.size() + sim::kParallelBlock - 1) / sim::kParallelBlock;
+    std::vector<std::vector<Prisoner>> taken(p_.jailed_block_cell ? 0 : blocks);
+    const auto made = sim::deterministic_sum<std::int64_t>(code_.size(), [&](std::size_t begin, std::size_t end) {
       std::int64_t n = 0;
-      for (std::size_t k = begin; k < end; ++k) {
-        const std::int32_t suspect = arrest_target_[k];
-        if (suspect == kNobody || claimant_of(arrest_claim_[suspect].load(std::memory_order_relaxed)) != k) continue;
-        status_[suspect] = jailed;
-        jail_left_[suspect] = draw_jail_term(static_cast<std::uint32_t>(suspect), tick);
-        if (!p_.jailed_block_cell) occupant_[cell_[suspect]] = kNobody;
+      for (std::size_t c = begin; c < end; ++c) {
+        const CellIndex suspect = intent_[c];
+        if (suspect == kNoCell ||
+            claimant_of(claim_[suspect].load(std::memory_order_relaxed)) != agent_[c] - n_citizens_)
+          continue;
+        const std::uint32_t citizen = agent_[suspect];
+        const std::int32_t term = draw_jail_term(citizen, tick);
+        if (p_.jailed_block_cell) {
+          code_[suspect] = jailed;
+          jail_left_[suspect] = term;
+        } else {
+          taken[begin / sim::kParallelBlock].push_back(
+              {citizen, suspect, hardship_[suspect], risk_aversion_[suspect], term});
+          code_[suspect] = empty;
+        }
         ++n;
       }
       return n;
     });
-    sim::parallel_blocks(n_cops_, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t k = begin; k < end; ++k)
-        if (arrest_target_[k] != kNobody) arrest_claim_[arrest_target_[k]].store(kNoClaim, std::memory_order_relaxed);
-    });
+    clear_claims();
+    if (!p_.jailed_block_cell) {
+      std::vector<Prisoner> arrivals;
+      for (auto& block : taken) arrivals.insert(arrivals.end(), block.begin(), block.end());
+      const auto by_citizen = [](const Prisoner& a, const Prisoner& b) { return a.citizen < b.citizen; };
+      std::sort(arrivals.begin(), arrivals.end(), by_citizen);
+      const auto middle = static_cast<std::ptrdiff_t>(jail_.size());
+      jail_.insert(jail_.end(), arrivals.begin(), arrivals.end());
+      std::inplace_merge(jail_.begin(), jail_.begin() + middle, jail_.end(), by_citizen);
+    }
     return made;
   }
 
   // Terms count down at the end of each tick; a citizen whose term is over walks out quiescent.
-  // Done in citizen order because two released citizens may want the same cell.
   void release(std::int64_t tick) {
-    for (std::uint32_t i = 0; i < n_citizens_; ++i) {
-      if (status_[i] != jailed || jail_left_[i] == kUnboundedJail) continue;
-      if (jail_left_[i] > 0) {
-        --jail_left_[i];
-        continue;
-      }
-      if (!p_.jailed_block_cell) {
-        CellIndex target = cell_[i];
-        if (occupant_[target] != kNobody) {
-          RandomStream draw = stream(i, tick, Purpose::release_placement);
-          target = random_empty_cell(draw, citizen_window_, cell_[i]);
-          if (target == kNoCell) continue;  // no room: waits a tick
+    if (p_.jailed_block_cell) {
+      sim::parallel_blocks(code_.size(), [&](std::size_t begin, std::size_t end) {
+        for (std::size_t c = begin; c < end; ++c) {
+          if (code_[c] != jailed || jail_left_[c] == kUnboundedJail) continue;
+          if (jail_left_[c] > 0)
+            --jail_left_[c];
+          else
+            code_[c] = quiescent;
         }
-        occupant_[target] = static_cast<std::int32_t>(i);
-        cell_[i] = target;
-      }
-      status_[i] = quiescent;
+      });
+      return;
     }
+    // In citizen order, because two released citizens may want the same cell.
+    std::size_t kept = 0;
+    for (Prisoner& p : jail_) {
+      if (!walks_out(p, tick)) jail_[kept++] = p;
+    }
+    jail_.resize(kept);
+  }
+
+  // Counts a prisoner's term down, or puts it back on the lattice; false while it stays in jail.
+  bool walks_out(Prisoner& p, std::int64_t tick) {
+    if (p.term_left == kUnboundedJail) return false;
+    if (p.term_left > 0) {
+      --p.term_left;
+      return false;
+    }
+    CellIndex target = p.cell;
+    if (code_[target] != empty) {
+      RandomStream draw = stream(p.citizen, tick, Purpose::release_placement);
+      target = random_empty_cell(draw, citizen_window_, lattice_.x_of(p.cell), lattice_.y_of(p.cell));
+      if (target == kNoCell) return false;  // no room: waits a tick
+    }
+    code_[target] = quiescent;
+    agent_[target] = p.citizen;
+    hardship_[target] = p.hardship;
+    risk_aversion_[target] = p.risk_aversion;
+    return true;
   }
 };
 

@@ -64,53 +64,56 @@ bool Lattice::fits(const Window& window) const {
 }
 
 WindowCounter::WindowCounter(const Lattice& lattice, int reach)
-    : lattice_(lattice), reach_(reach), padded_width_(lattice.width() + 2 * static_cast<std::uint32_t>(reach)) {}
+    : lattice_(lattice),
+      reach_(reach),
+      padded_width_(lattice.width() + 2 * static_cast<std::uint32_t>(reach)),
+      padded_height_(lattice.height() + 2 * static_cast<std::uint32_t>(reach)),
+      stride_(static_cast<std::size_t>(padded_width_) + 1),
+      table_(stride_ * (static_cast<std::size_t>(padded_height_) + 1), 0U) {}
 
-void WindowCounter::build_table() {
-  const auto w = static_cast<std::int64_t>(lattice_.width());
-  const auto h = static_cast<std::int64_t>(lattice_.height());
-  const std::int64_t pw = padded_width_;
-  const std::int64_t ph = h + 2 * reach_;
-  const std::int64_t stride = pw + 1;
-  table_.assign(static_cast<std::size_t>(stride * (ph + 1)), 0);
-  for (std::int64_t py = 0; py < ph; ++py) {
-    const std::int64_t y = py - reach_;
-    const bool row_inside = y >= 0 && y < h;
-    const std::int64_t wrapped_y = ((y % h) + h) % h;
-    std::int32_t row_sum = 0;
-    std::int32_t* above = &table_[static_cast<std::size_t>(py * stride)];
-    std::int32_t* here = above + stride;
-    for (std::int64_t px = 0; px < pw; ++px) {
-      const std::int64_t x = px - reach_;
-      std::int32_t v = 0;
-      if (lattice_.torus()) {
-        const std::int64_t wrapped_x = ((x % w) + w) % w;
-        v = values_[static_cast<std::size_t>(wrapped_y * w + wrapped_x)];
-      } else if (row_inside && x >= 0 && x < w) {
-        v = values_[static_cast<std::size_t>(y * w + x)];
+void WindowCounter::accumulate_columns() {
+  // Strips of columns, each walked down the rows: every thread streams through its own memory.
+  constexpr std::size_t kStrip = 256;
+  const std::size_t strips = (stride_ + kStrip - 1) / kStrip;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, strips), [&](const tbb::blocked_range<std::size_t>& r) {
+    for (std::size_t s = r.begin(); s != r.end(); ++s) {
+      const std::size_t x0 = s * kStrip, x1 = std::min(stride_, x0 + kStrip);
+      for (std::size_t py = 2; py <= padded_height_; ++py) {
+        const std::uint32_t* above = row(py - 1);
+        std::uint32_t* here = row(py);
+        for (std::size_t x = x0; x < x1; ++x) here[x] += above[x];
       }
-      row_sum += v;
-      here[px + 1] = above[px + 1] + row_sum;
     }
+  });
+}
+
+std::uint32_t WindowCounter::total(std::uint32_t x, std::uint32_t y, const Window& window) const {
+  std::uint32_t sum = 0;
+  for (const OffsetRect& rect : window.rects()) {
+    // Padded coordinates of the rectangle's corners; the zero first row and column make the
+    // "one before" corners valid indices.
+    const std::size_t x0 = x + reach_ + rect.dx0, x1 = x + reach_ + rect.dx1 + 1;
+    const std::uint32_t* top = row(y + reach_ + rect.dy0);
+    const std::uint32_t* bottom = row(y + reach_ + rect.dy1 + 1);
+    sum += bottom[x1] - bottom[x0] - top[x1] + top[x0];
   }
+  return sum;
 }
 
-std::int32_t WindowCounter::count_rect(CellIndex centre, const OffsetRect& rect) const {
-  const std::int64_t stride = padded_width_ + 1;
-  // Padded coordinates of the rectangle's corners; the table's extra first row and column make
-  // the "one before" corners valid indices.
-  const std::int64_t x0 = lattice_.x_of(centre) + reach_ + rect.dx0;
-  const std::int64_t x1 = lattice_.x_of(centre) + reach_ + rect.dx1 + 1;
-  const std::int64_t y0 = lattice_.y_of(centre) + reach_ + rect.dy0;
-  const std::int64_t y1 = lattice_.y_of(centre) + reach_ + rect.dy1 + 1;
-  const auto at = [&](std::int64_t x, std::int64_t y) { return table_[static_cast<std::size_t>(y * stride + x)]; };
-  return at(x1, y1) - at(x0, y1) - at(x1, y0) + at(x0, y0);
-}
-
-std::int32_t WindowCounter::count(CellIndex centre, const Window& window) const {
-  std::int32_t total = 0;
-  for (const OffsetRect& rect : window.rects()) total += count_rect(centre, rect);
-  return total;
+void WindowCounter::totals_along_row(std::uint32_t x, std::uint32_t y, std::uint32_t n, const Window& window,
+                                     std::uint32_t* out) const {
+  std::fill(out, out + n, 0U);
+  for (const OffsetRect& rect : window.rects()) {
+    const std::uint32_t* top = row(y + reach_ + rect.dy0);
+    const std::uint32_t* bottom = row(y + reach_ + rect.dy1 + 1);
+    const std::size_t x0 = x + reach_ + rect.dx0, x1 = x + reach_ + rect.dx1 + 1;
+    const std::uint32_t* __restrict b0 = bottom + x0;
+    const std::uint32_t* __restrict b1 = bottom + x1;
+    const std::uint32_t* __restrict t0 = top + x0;
+    const std::uint32_t* __restrict t1 = top + x1;
+    std::uint32_t* __restrict o = out;
+    for (std::uint32_t i = 0; i < n; ++i) o[i] += b1[i] - b0[i] - t1[i] + t0[i];
+  }
 }
 
 }  // namespace confsim::sim

@@ -1,8 +1,13 @@
 #pragma once
 // Square lattices, neighbourhood windows and O(1)-per-rectangle window counts.
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 
 namespace confsim::sim {
 
@@ -82,32 +87,100 @@ class Lattice {
   bool torus_;
 };
 
+// Calls body(x0, y, first, n) for each run of cells of one row inside [begin, end): cells first …
+// first + n − 1, at columns x0 … x0 + n − 1 of row y. Loops over a block of cells use it to know
+// their coordinates without a division per cell.
+template <class Body>
+void for_row_runs(const Lattice& lattice, CellIndex begin, CellIndex end, Body&& body) {
+  const std::uint32_t w = lattice.width();
+  CellIndex c = begin;
+  while (c < end) {
+    const std::uint32_t x0 = lattice.x_of(c), y = lattice.y_of(c);
+    const std::uint32_t n = std::min<CellIndex>(w - x0, end - c);
+    body(x0, y, c, n);
+    c += n;
+  }
+}
+
+// Two counts share one summed-area table by living in separate 16-bit lanes of a cell's value:
+// sums are taken modulo 2^32, so a window total decodes exactly into its two lane totals as long
+// as the window holds fewer than 2^16 cells (kMaxPackedWindowCells).
+inline constexpr std::uint32_t kLaneShift = 16;
+inline constexpr std::size_t kMaxPackedWindowCells = (std::size_t{1} << kLaneShift) - 1;
+constexpr std::uint32_t low_lane(std::uint32_t total) { return total & ((1U << kLaneShift) - 1); }
+constexpr std::uint32_t high_lane(std::uint32_t total) { return total >> kLaneShift; }
+constexpr std::uint32_t in_high_lane(std::uint32_t value) { return value << kLaneShift; }
+
 // Summed-area table over a lattice padded by the window reach (wrapped on a torus, zero on a
-// bounded lattice), so every rectangle query is four reads with no wrap-around branches.
+// bounded lattice), so every rectangle query is four reads with no wrap-around branches, and a
+// window count costs the same wherever the window sits. Built in parallel: rows, then columns.
 class WindowCounter {
  public:
   WindowCounter(const Lattice& lattice, int reach);
-  // Rebuilds from a per-cell value (e.g. 1 where an active citizen stands).
+  // Rebuilds from a per-cell value (e.g. 1 where an active citizen stands, or two packed lanes).
   template <class CellValue>
   void rebuild(CellValue&& value_of_cell);
-  std::int32_t count(CellIndex centre, const Window& window) const;
-  std::int32_t count_rect(CellIndex centre, const OffsetRect& rect) const;
+  // The window's total around (x, y), centre included, modulo 2^32.
+  std::uint32_t total(std::uint32_t x, std::uint32_t y, const Window& window) const;
+  // Totals for the n cells (x, y) … (x + n − 1, y) of one row, into out[0 … n): the form that
+  // vectorises, for loops that visit every cell.
+  void totals_along_row(std::uint32_t x, std::uint32_t y, std::uint32_t n, const Window& window,
+                        std::uint32_t* out) const;
+  // A plain (single-lane) count around a cell.
+  std::int32_t count(CellIndex centre, const Window& window) const {
+    return static_cast<std::int32_t>(total(lattice_.x_of(centre), lattice_.y_of(centre), window));
+  }
 
  private:
   const Lattice& lattice_;
   int reach_;
-  std::uint32_t padded_width_;
-  std::vector<std::int32_t> table_;  // (padded_width_ + 1) × (padded_height + 1), first row/column zero
-  std::vector<std::int32_t> values_;
-  void build_table();
+  std::uint32_t padded_width_, padded_height_;
+  std::size_t stride_;
+  std::vector<std::uint32_t> table_;  // (padded_width_ + 1) × (padded_height_ + 1), first row/column zero
+  // Row py of the table, 1-based as the table is (row 0 is the zero row).
+  std::uint32_t* row(std::size_t py) { return table_.data() + py * stride_; }
+  const std::uint32_t* row(std::size_t py) const { return table_.data() + py * stride_; }
+  void accumulate_columns();
 };
 
 template <class CellValue>
 void WindowCounter::rebuild(CellValue&& value_of_cell) {
-  const std::uint32_t n = lattice_.cell_count();
-  values_.resize(n);
-  for (CellIndex c = 0; c < n; ++c) values_[c] = static_cast<std::int32_t>(value_of_cell(c));
-  build_table();
+  const auto w = static_cast<std::int64_t>(lattice_.width());
+  const auto h = static_cast<std::int64_t>(lattice_.height());
+  const bool torus = lattice_.torus();
+  // Padding wider than the lattice (a bounded lattice's big window) wraps more than once.
+  const auto wrap = [](std::int64_t v, std::int64_t n) { return ((v % n) + n) % n; };
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, padded_height_), [&](const tbb::blocked_range<std::size_t>& r) {
+    for (std::size_t py = r.begin(); py != r.end(); ++py) {
+      std::uint32_t* here = row(py + 1);
+      here[0] = 0;
+      const std::int64_t y = static_cast<std::int64_t>(py) - reach_;
+      const bool row_inside = y >= 0 && y < h;
+      if (!torus && !row_inside) {
+        std::fill(here, here + padded_width_ + 1, 0U);
+        continue;
+      }
+      const auto first = static_cast<CellIndex>((torus ? wrap(y, h) : y) * w);
+      std::uint32_t sum = 0;
+      std::uint32_t px = 0;
+      // Left padding, the row itself, right padding: only the paddings need wrapping.
+      for (; px < static_cast<std::uint32_t>(reach_); ++px) {
+        const std::int64_t x = static_cast<std::int64_t>(px) - reach_;
+        if (torus) sum += static_cast<std::uint32_t>(value_of_cell(first + static_cast<CellIndex>(wrap(x, w))));
+        here[px + 1] = sum;
+      }
+      for (std::int64_t x = 0; x < w; ++x, ++px) {
+        sum += static_cast<std::uint32_t>(value_of_cell(first + static_cast<CellIndex>(x)));
+        here[px + 1] = sum;
+      }
+      for (; px < padded_width_; ++px) {
+        const std::int64_t x = static_cast<std::int64_t>(px) - reach_;
+        if (torus) sum += static_cast<std::uint32_t>(value_of_cell(first + static_cast<CellIndex>(wrap(x, w))));
+        here[px + 1] = sum;
+      }
+    }
+  });
+  accumulate_columns();
 }
 
 }  // namespace confsim::sim
