@@ -3,6 +3,7 @@
 // priorities wins, so the outcome never depends on thread count or visiting order.
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -77,24 +78,60 @@ const std::vector<std::pair<int, std::string>> kCodeNames = {
     {empty, "empty"}, {quiescent, "quiescent"}, {active, "active"},
     {jailed, "jailed"}, {cop, "cop"}, {removed, "removed"}};
 
-constexpr std::int32_t kNobody = -1;
 constexpr std::uint32_t kNoCell = UINT32_MAX;
-constexpr std::uint64_t kNoClaim = UINT64_MAX;
-// Rejection tries before falling back to listing the empty cells; either way the pick is uniform.
-constexpr int kRejectionTries = 16;
+constexpr std::int64_t kNoOffset = -1;
+// Random probes before falling back to listing the empty cells (either way the pick is uniform):
+// the 14 16-bit draws one Philox block holds after the claim priority's word.
+constexpr int kRejectionTries = 14;
 
-// Claim keys: a random priority in the high half, the claimant's index in the low half, so the
-// minimum is unique and says who won.
-std::uint64_t claim_key(RandomStream&& stream, std::uint32_t claimant) {
-  return (stream.next_u64() & 0xFFFF'FFFF'0000'0000ULL) | claimant;
-}
-std::uint32_t claimant_of(std::uint64_t key) { return static_cast<std::uint32_t>(key & 0xFFFF'FFFFULL); }
+// A claim on a cell, for a move into it or an arrest in it: the claimant's random priority in the
+// high bits and, in the low bits, where the claimant stands relative to the cell. The lowest claim
+// wins, and the winner is found from the cell alone, with no record per claimant. Windows fit
+// the torus without overlapping themselves, so a displacement names one cell.
+class Claims {
+ public:
+  static constexpr std::uint32_t kNone = UINT32_MAX;
 
-void claim_min(std::atomic<std::uint64_t>& slot, std::uint64_t key) {
-  std::uint64_t current = slot.load(std::memory_order_relaxed);
-  while (key < current && !slot.compare_exchange_weak(current, key, std::memory_order_relaxed)) {
+  Claims(std::size_t cells, int reach)
+      : reach_(reach),
+        side_(2 * reach + 1),
+        displacement_bits_(static_cast<unsigned>(std::bit_width(static_cast<std::uint32_t>(side_ * side_)))),
+        slots_(cells) {
+    // The largest displacement code is side² − 1 < 2^bits − 1, so no claim equals kNone.
+    sim::parallel_blocks(cells, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t c = begin; c < end; ++c) slots_[c].store(kNone, std::memory_order_relaxed);
+    });
   }
-}
+
+  // Claims `cell` for the agent standing at `claimant` relative to it. Claimants are visited with
+  // sim::parallel_row_bands at the claims' reach, so no other thread touches the slot meanwhile and
+  // a plain compare-and-store suffices (no locked instruction).
+  void claim(CellIndex cell, std::uint32_t priority, sim::Offset claimant) {
+    const auto code = static_cast<std::uint32_t>((claimant.dy + reach_) * side_ + (claimant.dx + reach_));
+    const std::uint32_t key = ((priority >> displacement_bits_) << displacement_bits_) | code;
+    std::atomic<std::uint32_t>& slot = slots_[cell];
+    if (key < slot.load(std::memory_order_relaxed)) slot.store(key, std::memory_order_relaxed);
+  }
+
+  // Asks the memory system for a cell's claim slot before it is needed.
+  void prefetch(CellIndex cell) const { __builtin_prefetch(&slots_[cell], 1); }
+
+  // Where the winning claimant of `cell` stands relative to it, and the claim cleared; false if
+  // nobody claimed the cell.
+  bool take_winner(CellIndex cell, sim::Offset& winner) {
+    const std::uint32_t key = slots_[cell].load(std::memory_order_relaxed);
+    if (key == kNone) return false;
+    slots_[cell].store(kNone, std::memory_order_relaxed);
+    const auto code = static_cast<int>(key & ((1U << displacement_bits_) - 1));
+    winner = {code % side_ - reach_, code / side_ - reach_};
+    return true;
+  }
+
+ private:
+  int reach_, side_;
+  unsigned displacement_bits_;
+  std::vector<std::atomic<std::uint32_t>> slots_;
+};
 
 struct Tally {
   std::int64_t quiescent = 0, active = 0, jailed = 0, cops = 0;
@@ -137,7 +174,14 @@ class EpsteinModel final : public sim::Model {
         lattice_(p.width, p.height, p.torus),
         citizen_window_(p.citizen_shape, p.citizen_vision),
         cop_window_(p.cop_shape, p.cop_vision),
-        counter_(lattice_, std::max(citizen_window_.reach(), cop_window_.reach())) {
+        reach_(std::max(citizen_window_.reach(), cop_window_.reach())),
+        counter_(lattice_, reach_),
+        claims_(lattice_.cell_count(), reach_),
+        citizen_steps_(steps_of(citizen_window_)),
+        cop_steps_(steps_of(cop_window_)),
+        citizen_probes_(static_cast<std::uint32_t>(citizen_window_.offsets().size())),
+        cop_probes_(static_cast<std::uint32_t>(cop_window_.offsets().size())),
+        arrest_probability_by_ratio_(arrest_probabilities_by_ratio(p, citizen_window_)) {
     const std::int64_t cells = lattice_.cell_count();
     const auto share_of_cells = [&](double density) {
       return std::llround(density * static_cast<double>(cells));
@@ -153,6 +197,7 @@ class EpsteinModel final : public sim::Model {
   }
 
   std::size_t lattice_cells() const override { return lattice_.cell_count(); }
+  std::uint64_t field_agents() const override { return std::uint64_t{n_citizens_} + n_cops_; }
 
   sim::OutputSchema output_schema() const override {
     sim::OutputSchema s;
@@ -191,11 +236,6 @@ class EpsteinModel final : public sim::Model {
     hardship_.assign(cells, 0.0F);
     risk_aversion_.assign(cells, 0.0F);
     jail_left_.assign(p_.jailed_block_cell ? cells : 0, 0);
-    intent_.assign(cells, kNoCell);
-    claim_ = std::vector<std::atomic<std::uint64_t>>(cells);
-    sim::parallel_blocks(cells, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t c = begin; c < end; ++c) claim_[c].store(kNoClaim, std::memory_order_relaxed);
-    });
     // Exactly n agents on distinct cells: the first n of a keyed shuffle of all cells.
     std::vector<CellIndex> order(cells);
     std::iota(order.begin(), order.end(), CellIndex{0});
@@ -221,15 +261,18 @@ class EpsteinModel final : public sim::Model {
   }
 
   void act_field_agents(std::int64_t tick) override {
-    if (p_.order == Order::move_then_act) move(tick);
-    decide();
-    choose_arrests(tick);
+    if (p_.order == Order::move_then_act) timed("move", [&] { move(tick); });
+    timed("count_windows", [&] { count_cops_and_actives(); });
+    timed("decide", [&] { decide(); });
+    timed("count_windows", [&] { count_cops_and_actives(); });
+    timed("choose_arrests", [&] { choose_arrests(tick); });
   }
 
   void resolve(std::int64_t tick) override {
-    const std::int64_t arrests = apply_arrests(tick);
-    if (p_.order == Order::act_then_move) move(tick);
-    release(tick);
+    std::int64_t arrests = 0;
+    timed("apply_arrests", [&] { arrests = apply_arrests(tick); });
+    if (p_.order == Order::act_then_move) timed("move", [&] { move(tick); });
+    timed("release", [&] { release(tick); });
     arrests_last_tick_ = arrests;
     if (arrests > 0) pending_events_.push_back({tick, 0, 0, 0, 0, 0, 0, arrests});
   }
@@ -332,7 +375,15 @@ class EpsteinModel final : public sim::Model {
   std::uint64_t seed_;
   sim::Lattice lattice_;
   sim::Window citizen_window_, cop_window_;
+  int reach_;                   // the wider of the two windows
   sim::WindowCounter counter_;  // cops and active citizens around each cell, in two lanes
+  Claims claims_;               // claims on cells to move into or arrest in, one phase at a time
+  // Each window's offsets as steps in memory, for cells no offset wraps around from.
+  std::vector<std::ptrdiff_t> citizen_steps_, cop_steps_;
+  // Each window's random offset draws, their rejection threshold worked out once.
+  sim::SmallRangeDraws citizen_probes_, cop_probes_;
+  // P for each whole-number rounded ratio (C/A)_v, when the rule rounds it; empty otherwise.
+  std::vector<double> arrest_probability_by_ratio_;
   std::uint32_t n_citizens_ = 0, n_cops_ = 0;
   const double* legitimacy_ = nullptr;
 
@@ -346,11 +397,6 @@ class EpsteinModel final : public sim::Model {
   std::vector<std::int32_t> jail_left_;  // terms of citizens jailed in their cell (jail.blocks_cell)
   std::vector<Prisoner> jail_;           // citizens jailed off the lattice, in citizen order
   std::vector<Departed> removed_;
-
-  // Scratch of the phases, per cell: the cell its agent means to move to or arrest in, and the
-  // lowest claim on a cell so far.
-  std::vector<CellIndex> intent_;
-  std::vector<std::atomic<std::uint64_t>> claim_;
   std::int64_t arrests_last_tick_ = 0;
   std::vector<sim::EventRecord> pending_events_;
 
@@ -365,21 +411,65 @@ class EpsteinModel final : public sim::Model {
     return code == cop ? p_.cops_move : (p_.citizens_move && (code == quiescent || code == active));
   }
 
-  // A uniformly chosen empty cell of the window around (x, y), or kNoCell if there is none.
-  CellIndex random_empty_cell(RandomStream& draw, const sim::Window& window, std::uint32_t x, std::uint32_t y) const {
-    const auto& offsets = window.offsets();
-    if (offsets.empty()) return kNoCell;
-    const auto last = static_cast<std::int64_t>(offsets.size()) - 1;
-    CellIndex c = 0;
+  std::vector<std::ptrdiff_t> steps_of(const sim::Window& window) const {
+    std::vector<std::ptrdiff_t> steps;
+    for (const auto& o : window.offsets())
+      steps.push_back(static_cast<std::ptrdiff_t>(o.dy) * lattice_.width() + o.dx);
+    return steps;
+  }
+
+  static std::vector<double> arrest_probabilities_by_ratio(const Parameters& p, const sim::Window& window) {
+    if (p.rounding == RatioRounding::none) return {};
+    // A rounded ratio is a whole number no larger than the cops a window can hold.
+    std::vector<double> table(window.offsets().size() + 2);
+    for (std::size_t r = 0; r < table.size(); ++r)
+      table[r] = 1.0 - std::exp(-p.arrest_constant * static_cast<double>(r));
+    return table;
+  }
+
+  // The same value as arrest_probability(), from the table when the rule rounds.
+  double arrest_probability_of(std::int32_t cops, std::int32_t actives) const {
+    if (arrest_probability_by_ratio_.empty()) return arrest_probability(cops, actives, p_.arrest_constant, p_.rounding);
+    return arrest_probability_by_ratio_[static_cast<std::size_t>(rounded_ratio(cops, actives, p_.rounding))];
+  }
+
+  // True when no offset of a window of this reach wraps around or leaves the lattice from (x, y).
+  bool interior(std::uint32_t x, std::uint32_t y) const {
+    const auto r = static_cast<std::uint32_t>(reach_);
+    return x >= r && y >= r && x + r < lattice_.width() && y + r < lattice_.height();
+  }
+
+  // The cell at offset i of a window from cell c at (x, y); false if it falls off a bounded lattice.
+  bool neighbour(const sim::Window& window, const std::vector<std::ptrdiff_t>& steps, std::size_t i,
+                 std::uint32_t x, std::uint32_t y, CellIndex c, bool inside, CellIndex& out) const {
+    if (inside) {
+      out = static_cast<CellIndex>(static_cast<std::ptrdiff_t>(c) + steps[i]);
+      return true;
+    }
+    return lattice_.shifted(x, y, window.offsets()[i], out);
+  }
+
+  // A uniformly chosen empty cell of the window around cell c at (x, y), as an offset index, or
+  // kNoOffset if there is none: rejection first, then a count of the empty cells.
+  std::int64_t random_empty_offset(RandomStream& draw, const sim::Window& window, std::uint32_t x, std::uint32_t y,
+                                   CellIndex c) const {
+    const auto n = static_cast<std::uint32_t>(window.offsets().size());
+    if (n == 0) return kNoOffset;
+    const bool cops = &window == &cop_window_;
+    const auto& steps = cops ? cop_steps_ : citizen_steps_;
+    sim::SmallRangeDraws probes = cops ? cop_probes_ : citizen_probes_;
+    const bool inside = interior(x, y);
+    CellIndex t = 0;
+    std::uint32_t i = 0;
     for (int attempt = 0; attempt < kRejectionTries; ++attempt)
-      if (lattice_.shifted(x, y, offsets[sim::draw_integer(draw, 0, last)], c) && code_[c] == empty) return c;
-    std::int64_t empties = 0;
-    for (const auto& o : offsets) empties += lattice_.shifted(x, y, o, c) && code_[c] == empty;
-    if (empties == 0) return kNoCell;
-    std::int64_t pick = sim::draw_integer(draw, 0, empties - 1);
-    for (const auto& o : offsets)
-      if (lattice_.shifted(x, y, o, c) && code_[c] == empty && pick-- == 0) return c;
-    return kNoCell;
+      if (probes.try_draw(draw, i) && neighbour(window, steps, i, x, y, c, inside, t) && code_[t] == empty) return i;
+    std::uint32_t empties = 0;
+    for (std::uint32_t i = 0; i < n; ++i) empties += neighbour(window, steps, i, x, y, c, inside, t) && code_[t] == empty;
+    if (empties == 0) return kNoOffset;
+    std::uint32_t pick = sim::draw_below(draw, empties);
+    for (std::uint32_t i = 0; i < n; ++i)
+      if (neighbour(window, steps, i, x, y, c, inside, t) && code_[t] == empty && pick-- == 0) return i;
+    return kNoOffset;
   }
 
   // Moves an agent's record from one cell to an empty one.
@@ -391,43 +481,57 @@ class EpsteinModel final : public sim::Model {
     code_[from] = empty;
   }
 
-  // Resets the claims made through intent_ this phase.
-  void clear_claims() {
-    sim::parallel_blocks(intent_.size(), [&](std::size_t begin, std::size_t end) {
-      for (std::size_t c = begin; c < end; ++c)
-        if (intent_[c] != kNoCell) claim_[intent_[c]].store(kNoClaim, std::memory_order_relaxed);
-    });
-  }
-
-  // Rule M in three passes: every mobile agent proposes an empty cell (from the snapshot) and
-  // claims it; the lowest claim wins the cell; winners move. Targets were empty and sources full,
-  // so a winner's move touches no cell another thread reads.
-  void move(std::int64_t tick) {
+  // Calls body(x, y, c) for every cell, in parallel over fixed blocks of cells.
+  template <class Body>
+  void for_every_cell(Body&& body) const {
     sim::parallel_blocks(code_.size(), [&](std::size_t begin, std::size_t end) {
       sim::for_row_runs(lattice_, static_cast<CellIndex>(begin), static_cast<CellIndex>(end),
                         [&](std::uint32_t x0, std::uint32_t y, CellIndex first, std::uint32_t n) {
-                          for (std::uint32_t k = 0; k < n; ++k) {
-                            const CellIndex c = first + k;
-                            intent_[c] = kNoCell;
-                            if (!mobile(code_[c])) continue;
-                            const std::uint32_t agent = agent_[c];
-                            RandomStream draw = stream(agent, tick, Purpose::move_target);
-                            const CellIndex target = random_empty_cell(
-                                draw, is_cop(agent) ? cop_window_ : citizen_window_, x0 + k, y);
-                            if (target == kNoCell) continue;
-                            intent_[c] = target;
-                            claim_min(claim_[target], claim_key(stream(agent, tick, Purpose::move_priority), agent));
-                          }
+                          for (std::uint32_t k = 0; k < n; ++k) body(x0 + k, y, first + k);
                         });
     });
-    sim::parallel_blocks(code_.size(), [&](std::size_t begin, std::size_t end) {
-      for (std::size_t c = begin; c < end; ++c) {
-        const CellIndex target = intent_[c];
-        if (target == kNoCell || claimant_of(claim_[target].load(std::memory_order_relaxed)) != agent_[c]) continue;
-        relocate(static_cast<CellIndex>(c), target);
-      }
+  }
+
+  // Calls body(x, y, c) for every cell, in row bands far enough apart for the claims each visit
+  // makes (see Claims::claim).
+  template <class Body>
+  void for_every_cell_in_bands(Body&& body) const {
+    const std::uint32_t w = lattice_.width();
+    sim::parallel_row_bands(lattice_, reach_, [&](std::uint32_t y0, std::uint32_t y1) {
+      for (std::uint32_t y = y0; y < y1; ++y)
+        for (std::uint32_t x = 0; x < w; ++x) body(x, y, y * w + x);
     });
-    clear_claims();
+  }
+
+  // Rule M in two passes: every mobile agent proposes an empty cell (from the snapshot) and claims
+  // it; then every claimed cell pulls in its winner. Targets were empty and sources full, so a
+  // move touches no cell another thread reads.
+  void move(std::int64_t tick) {
+    // Probes and claims land up to reach_ rows ahead; rows further ahead are fetched early, a line
+    // at a time, because random probes give the hardware prefetcher no pattern to follow.
+    const std::size_t ahead = static_cast<std::size_t>(reach_ + 1) * lattice_.width();
+    for_every_cell_in_bands([&](std::uint32_t x, std::uint32_t y, CellIndex c) {
+      if (c % 16 == 0 && c + ahead < code_.size()) {
+        claims_.prefetch(static_cast<CellIndex>(c + ahead));
+        if (c % 64 == 0) __builtin_prefetch(&code_[c + ahead]);
+      }
+      if (!mobile(code_[c])) return;
+      const std::uint32_t agent = agent_[c];
+      const sim::Window& window = is_cop(agent) ? cop_window_ : citizen_window_;
+      RandomStream draw = stream(agent, tick, Purpose::move_target);
+      const std::uint32_t priority = draw();
+      const std::int64_t i = random_empty_offset(draw, window, x, y, c);
+      if (i == kNoOffset) return;
+      const sim::Offset o = window.offsets()[static_cast<std::size_t>(i)];
+      CellIndex target = 0;
+      lattice_.shifted(x, y, o, target);
+      claims_.claim(target, priority, {-o.dx, -o.dy});
+    });
+    for_every_cell([&](std::uint32_t x, std::uint32_t y, CellIndex c) {
+      sim::Offset from{};
+      CellIndex source = 0;
+      if (claims_.take_winner(c, from) && lattice_.shifted(x, y, from, source)) relocate(source, c);
+    });
   }
 
   void count_cops_and_actives() {
@@ -436,7 +540,6 @@ class EpsteinModel final : public sim::Model {
 
   // Rule A for every free citizen, on counts taken before anyone decides.
   void decide() {
-    count_cops_and_actives();
     const double legitimacy = *legitimacy_;
     sim::parallel_blocks(code_.size(), [&](std::size_t begin, std::size_t end) {
       std::uint32_t totals[sim::kParallelBlock];
@@ -454,7 +557,12 @@ class EpsteinModel final : public sim::Model {
                             const std::int32_t actives =
                                 1 + others + ((p_.self_count == SelfCount::twice_when_active && was_active) ? 1 : 0);
                             const double grievance = hardship_[c] * (1.0 - legitimacy);
-                            const double p = arrest_probability(cops, actives, p_.arrest_constant, p_.rounding);
+                            // R·P ≥ 0, so a grievance at or below T settles it without P.
+                            if (grievance <= p_.threshold) {
+                              code_[c] = quiescent;
+                              continue;
+                            }
+                            const double p = arrest_probability_of(cops, actives);
                             code_[c] = activates(grievance, risk_aversion_[c], p, p_.threshold) ? active : quiescent;
                           }
                         });
@@ -463,28 +571,23 @@ class EpsteinModel final : public sim::Model {
 
   // Rule C, first half: each cop picks a random active citizen in its window and claims it.
   void choose_arrests(std::int64_t tick) {
-    count_cops_and_actives();
-    sim::parallel_blocks(code_.size(), [&](std::size_t begin, std::size_t end) {
-      sim::for_row_runs(lattice_, static_cast<CellIndex>(begin), static_cast<CellIndex>(end),
-                        [&](std::uint32_t x0, std::uint32_t y, CellIndex first, std::uint32_t n) {
-                          for (std::uint32_t k = 0; k < n; ++k) {
-                            const CellIndex c = first + k;
-                            intent_[c] = kNoCell;
-                            if (code_[c] != cop) continue;
-                            // Actives as decided this tick; the cop's own cell holds none.
-                            const std::int64_t suspects = sim::high_lane(counter_.total(x0 + k, y, cop_window_));
-                            if (suspects == 0) continue;
-                            const std::uint32_t agent = agent_[c];
-                            RandomStream draw = stream(agent, tick, Purpose::arrest_choice);
-                            std::int64_t pick = sim::draw_integer(draw, 0, suspects - 1);
-                            CellIndex s = 0;
-                            for (const auto& o : cop_window_.offsets())
-                              if (lattice_.shifted(x0 + k, y, o, s) && code_[s] == active && pick-- == 0) break;
-                            intent_[c] = s;
-                            claim_min(claim_[s], claim_key(stream(agent, tick, Purpose::arrest_priority),
-                                                           agent - n_citizens_));
-                          }
-                        });
+    const auto n = static_cast<std::uint32_t>(cop_window_.offsets().size());
+    for_every_cell_in_bands([&](std::uint32_t x, std::uint32_t y, CellIndex c) {
+      if (code_[c] != cop) return;
+      // Actives as decided this tick; the cop's own cell holds none.
+      const std::uint32_t suspects = sim::high_lane(counter_.total(x, y, cop_window_));
+      if (suspects == 0) return;
+      RandomStream draw = stream(agent_[c], tick, Purpose::arrest_choice);
+      const std::uint32_t priority = draw();
+      std::uint32_t pick = sim::draw_below(draw, suspects);
+      const bool inside = interior(x, y);
+      CellIndex s = 0;
+      for (std::uint32_t i = 0; i < n; ++i)
+        if (neighbour(cop_window_, cop_steps_, i, x, y, c, inside, s) && code_[s] == active && pick-- == 0) {
+          const sim::Offset o = cop_window_.offsets()[i];
+          claims_.claim(s, priority, {-o.dx, -o.dy});
+          return;
+        }
     });
   }
 
@@ -496,33 +599,30 @@ class EpsteinModel final : public sim::Model {
     return static_cast<std::int32_t>(sim::draw_integer(draw, 0, top));
   }
 
-  // Rule C, second half: the winning cop of each claimed citizen jails it. Only a cop's pass
-  // writes its suspect's cell, and no pass reads a cell that is not its own cop's.
+  // Rule C, second half: every claimed citizen is jailed (by the cop whose claim won); each pass
+  // writes only its own cell.
   std::int64_t apply_arrests(std::int64_t tick) {
     const std::size_t blocks = (code_.size() + sim::kParallelBlock - 1) / sim::kParallelBlock;
     std::vector<std::vector<Prisoner>> taken(p_.jailed_block_cell ? 0 : blocks);
     const auto made = sim::deterministic_sum<std::int64_t>(code_.size(), [&](std::size_t begin, std::size_t end) {
       std::int64_t n = 0;
       for (std::size_t c = begin; c < end; ++c) {
-        const CellIndex suspect = intent_[c];
-        if (suspect == kNoCell ||
-            claimant_of(claim_[suspect].load(std::memory_order_relaxed)) != agent_[c] - n_citizens_)
-          continue;
-        const std::uint32_t citizen = agent_[suspect];
+        sim::Offset cop_at{};
+        if (!claims_.take_winner(static_cast<CellIndex>(c), cop_at)) continue;
+        const std::uint32_t citizen = agent_[c];
         const std::int32_t term = draw_jail_term(citizen, tick);
         if (p_.jailed_block_cell) {
-          code_[suspect] = jailed;
-          jail_left_[suspect] = term;
+          code_[c] = jailed;
+          jail_left_[c] = term;
         } else {
           taken[begin / sim::kParallelBlock].push_back(
-              {citizen, suspect, hardship_[suspect], risk_aversion_[suspect], term});
-          code_[suspect] = empty;
+              {citizen, static_cast<CellIndex>(c), hardship_[c], risk_aversion_[c], term});
+          code_[c] = empty;
         }
         ++n;
       }
       return n;
     });
-    clear_claims();
     if (!p_.jailed_block_cell) {
       std::vector<Prisoner> arrivals;
       for (auto& block : taken) arrivals.insert(arrivals.end(), block.begin(), block.end());
@@ -567,8 +667,10 @@ class EpsteinModel final : public sim::Model {
     CellIndex target = p.cell;
     if (code_[target] != empty) {
       RandomStream draw = stream(p.citizen, tick, Purpose::release_placement);
-      target = random_empty_cell(draw, citizen_window_, lattice_.x_of(p.cell), lattice_.y_of(p.cell));
-      if (target == kNoCell) return false;  // no room: waits a tick
+      const std::uint32_t x = lattice_.x_of(p.cell), y = lattice_.y_of(p.cell);
+      const std::int64_t i = random_empty_offset(draw, citizen_window_, x, y, p.cell);
+      if (i == kNoOffset) return false;  // no room: waits a tick
+      lattice_.shifted(x, y, citizen_window_.offsets()[static_cast<std::size_t>(i)], target);
     }
     code_[target] = quiescent;
     agent_[target] = p.citizen;

@@ -252,6 +252,12 @@ class IraqModel final : public sim::Model {
     return n;
   }
 
+  std::uint64_t field_agents() const override {
+    std::uint64_t n = 0;
+    for (const auto& r : regions_) n += r->protesters() + r->units();
+    return n;
+  }
+
   sim::OutputSchema output_schema() const override {
     sim::OutputSchema s;
     std::vector<std::string> faction_labels;

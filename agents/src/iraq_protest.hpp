@@ -53,6 +53,7 @@ class RegionLattice {
   std::uint32_t height() const { return lattice_.height(); }
   std::vector<std::int8_t> cell_states() const;
   std::size_t protesters() const { return cell_.size(); }
+  std::size_t units() const { return unit_cell_.size(); }
 
  private:
   std::size_t region_;

@@ -85,7 +85,7 @@ RunResult detail::run_loaded(const sim::ScenarioPtr& scenario, const std::string
   ProgressBar bar(progress);
   output::RunFileWriter writer(output_path);
   const auto t0 = std::chrono::steady_clock::now();
-  sim::run_simulation(info, *model, writer, [&](std::int64_t tick, std::int64_t total) {
+  sim::run_simulation(info, *model, writer, [&](std::int64_t tick, std::int64_t total, const sim::PhaseTimes&) {
     if (stop_signal()) throw Interrupted(stop_signal());
     bar.update(tick, total);
   });

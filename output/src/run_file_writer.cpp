@@ -307,7 +307,8 @@ void RunFileWriter::write_schedule() {
   }
 }
 
-void RunFileWriter::finish(const std::map<std::string, double>& phase_seconds) {
+void RunFileWriter::finish(const std::map<std::string, double>& phase_seconds,
+                           const std::map<std::string, double>& step_seconds) {
   write_series();
   write_events();
   double total = 0;
@@ -316,6 +317,9 @@ void RunFileWriter::finish(const std::map<std::string, double>& phase_seconds) {
     total += seconds;
     detail::set_double_attribute(file_, "wall_seconds_" + phase, seconds);
   }
+  // Steps lie within the phases, so they are not added to the total.
+  for (const auto& [step, seconds] : step_seconds)
+    detail::set_double_attribute(file_, "wall_seconds_model_" + step, seconds);
   detail::set_double_attribute(file_, "wall_seconds", total);
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush " + temp_path_);
   if (H5Fclose(file_) < 0) {

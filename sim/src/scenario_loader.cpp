@@ -104,7 +104,9 @@ class Loader {
   void apply_override(YAML::Node& root, const std::string& assignment);
   std::optional<Value> read_scalar(const YAML::Node& node, const ParamSpec& spec, const std::string& path);
   bool read_provenance(const YAML::Node& wrapper, const std::string& path, Provenance& out);
-  std::optional<Parameter> read_param(const YAML::Node& node, const ParamSpec& spec, const std::string& path);
+  // A plain value takes the provenance of its section's own source or assumption, if it has one.
+  std::optional<Parameter> read_param(const YAML::Node& node, const ParamSpec& spec, const std::string& path,
+                                      const std::optional<Provenance>& section_provenance = std::nullopt);
   void read_section(const YAML::Node& root, const SectionSpec& section, const ModelSchema* model,
                     const std::vector<const SectionSpec*>& all_sections, std::vector<Parameter>& out);
   void reject_unknown_keys(const YAML::Node& map, const std::string& prefix, const std::vector<std::string>& known,
@@ -243,7 +245,8 @@ bool Loader::read_provenance(const YAML::Node& wrapper, const std::string& path,
   return false;
 }
 
-std::optional<Parameter> Loader::read_param(const YAML::Node& node, const ParamSpec& spec, const std::string& path) {
+std::optional<Parameter> Loader::read_param(const YAML::Node& node, const ParamSpec& spec, const std::string& path,
+                                            const std::optional<Provenance>& section_provenance) {
   Parameter param;
   param.path = path;
   param.spec = &spec;
@@ -271,6 +274,8 @@ std::optional<Parameter> Loader::read_param(const YAML::Node& node, const ParamS
       return std::nullopt;
     }
     value_node = node["value"];
+  } else if (section_provenance) {
+    param.provenance = *section_provenance;
   } else {
     param.provenance.kind = Provenance::Kind::unannotated;
   }
@@ -330,10 +335,16 @@ void Loader::read_section(const YAML::Node& root, const SectionSpec& section, co
   if (model && root["preset"] && root["preset"].IsScalar())
     for (const auto& p : model->presets)
       if (p.name == root["preset"].Scalar()) preset = &p;
+  // A section's own source or assumption covers its plain values: {width: 40, height: 40, source: …}.
+  std::optional<Provenance> section_provenance;
+  if (node && node.IsMap() && (node["source"] || node["assumption"])) {
+    Provenance p;
+    if (read_provenance(node, section.key, p)) section_provenance = p;
+  }
   for (const auto& spec : section.params) {
     const std::string path = section.key + "." + spec.key;
     if (node && node.IsMap() && node[spec.key]) {
-      if (auto param = read_param(node[spec.key], spec, path)) out.push_back(std::move(*param));
+      if (auto param = read_param(node[spec.key], spec, path, section_provenance)) out.push_back(std::move(*param));
       continue;
     }
     Parameter param;
@@ -355,7 +366,11 @@ void Loader::read_section(const YAML::Node& root, const SectionSpec& section, co
     }
     out.push_back(std::move(param));
   }
-  if (node && node.IsMap()) reject_unknown_keys(node, section.key, keys_of(section.params), all_sections);
+  if (node && node.IsMap()) {
+    std::vector<std::string> known = keys_of(section.params);
+    known.insert(known.end(), {"source", "assumption"});
+    reject_unknown_keys(node, section.key, known, all_sections);
+  }
 }
 
 std::optional<std::int64_t> Loader::read_tick(const YAML::Node& node, const std::string& path, Date start) {

@@ -118,9 +118,9 @@ PhaseTimes run_simulation(const RunInfo& info, Model& model, Recorder& recorder,
     clock.time("field_agents_act", [&] { model.act_field_agents(tick); });
     clock.time("resolve", [&] { model.resolve(tick); });
     clock.time("record", [&] { record(tick); });
-    if (progress) progress(tick, scenario.ticks());
+    if (progress) progress(tick, scenario.ticks(), times);
   }
-  recorder.finish(times.seconds);
+  recorder.finish(times.seconds, model.step_seconds());
   return times;
 }
 

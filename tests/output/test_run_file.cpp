@@ -122,7 +122,7 @@ TEST_CASE("series along a named categorical dimension get a coordinate holding t
     writer.record_statics({});
     for (std::int64_t tick = 0; tick <= 2; ++tick)
       writer.record_tick(tick, {double(tick), double(10 * tick), double(100 * tick)});
-    writer.finish({});
+    writer.finish({}, {});
   }
   const auto summary = output::read_run_file_summary(path);
   bool found = false;

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "confsim/sim/distributions.hpp"
 #include "confsim/sim/lattice.hpp"
@@ -69,4 +72,32 @@ TEST_CASE("window shapes round-trip through their names", "[unit][lattice]") {
   for (WindowShape shape : {WindowShape::euclidean, WindowShape::von_neumann, WindowShape::moore})
     CHECK(window_shape_from(to_string(shape)) == shape);
   CHECK_THROWS_AS(window_shape_from("hexagonal"), std::invalid_argument);
+}
+
+TEST_CASE("row bands visit every row once, and bands at work together never share a row of their reach",
+          "[property][lattice]") {
+  for (bool torus : {true, false})
+    for (std::uint32_t height : {1U, 7U, 28U, 41U, 42U, 97U, 130U})
+      for (int reach : {0, 1, 3, 7}) {
+        const Lattice lattice(5, height, torus);
+        std::vector<std::atomic<int>> visits(height), writers(height);
+        std::atomic<bool> overlap{false};
+        parallel_row_bands(lattice, reach, [&](std::uint32_t y0, std::uint32_t y1) {
+          // Every row this band may write (within reach of its rows), wrapped on a torus.
+          std::set<std::uint32_t> zone;
+          for (std::int64_t y = static_cast<std::int64_t>(y0) - reach; y < static_cast<std::int64_t>(y1) + reach; ++y)
+            if (torus)
+              zone.insert(static_cast<std::uint32_t>(((y % height) + height) % height));
+            else if (y >= 0 && y < height)
+              zone.insert(static_cast<std::uint32_t>(y));
+          for (std::uint32_t y : zone)
+            if (writers[y].fetch_add(1) > 0) overlap = true;
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));  // let other bands run meanwhile
+          for (std::uint32_t y = y0; y < y1; ++y) ++visits[y];
+          for (std::uint32_t y : zone) writers[y].fetch_sub(1);
+        });
+        INFO((torus ? "torus" : "bounded") << " height " << height << " reach " << reach);
+        for (std::uint32_t y = 0; y < height; ++y) REQUIRE(visits[y] == 1);
+        CHECK_FALSE(overlap);
+      }
 }

@@ -1,7 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <cmath>
 #include <set>
+#include <vector>
 
 #include "confsim/sim/distributions.hpp"
 #include "confsim/sim/rng.hpp"
@@ -70,4 +72,61 @@ TEST_CASE("uniform integers are uniform", "[property][rng]") {
   double chi2 = 0;
   for (int c : counts) chi2 += (c - kDraws / kBins) * (c - kDraws / kBins) / double(kDraws / kBins);
   CHECK(chi2 < 27.88);  // the 0.999 quantile of chi-square with 9 degrees of freedom
+}
+
+TEST_CASE("draw_below gives the pinned values", "[unit][rng][golden]") {
+  RandomStream s(20020514, StreamOwner::citizen, 11, 5, Purpose::move_target);
+  const std::uint32_t a = draw_below(s, 148), b = draw_below(s, 148), c = draw_below(s, 1'000'000'000);
+  CHECK(a == 43U);
+  CHECK(b == 132U);
+  CHECK(c == 239'696'060U);
+}
+
+TEST_CASE("draw_below is uniform, including when rejection is frequent", "[property][rng]") {
+  // Each n is cut into equal bins; n = 3·2^30 rejects a quarter of the words.
+  struct Case {
+    std::uint32_t n;
+    int bins;
+    double chi2_999;  // the 0.999 quantile of chi-square with bins − 1 degrees of freedom
+  };
+  for (const Case& k : {Case{10U, 10, 27.88}, Case{148U, 4, 16.27}, Case{3U << 30, 3, 13.82}}) {
+    RandomStream s(11, StreamOwner::world, k.n, 0, Purpose::move_target);
+    constexpr int kDraws = 100000;
+    std::vector<int> counts(static_cast<std::size_t>(k.bins));
+    for (int i = 0; i < kDraws; ++i) {
+      const std::uint32_t v = draw_below(s, k.n);
+      REQUIRE(v < k.n);
+      ++counts[static_cast<std::size_t>(std::uint64_t{v} * static_cast<std::uint64_t>(k.bins) / k.n)];
+    }
+    double chi2 = 0;
+    const double expected = double(kDraws) / k.bins;
+    for (int c : counts) chi2 += (c - expected) * (c - expected) / expected;
+    INFO("n = " << k.n);
+    CHECK(chi2 < k.chi2_999);
+  }
+}
+
+TEST_CASE("small-range draws are uniform, rejected 16-bit draws being skipped", "[property][rng]") {
+  // 49,152 = 3·2^14 rejects a quarter of the 16-bit draws; 148 is a vision-7 window.
+  for (const std::uint32_t n : {148U, 49'152U}) {
+    RandomStream s(13, StreamOwner::world, n, 0, Purpose::move_target);
+    SmallRangeDraws draws(n);
+    const int bins = n == 148U ? 4 : 3;
+    std::vector<int> counts(static_cast<std::size_t>(bins));
+    int accepted = 0, tried = 0;
+    while (accepted < 100000) {
+      std::uint32_t v = 0;
+      ++tried;
+      if (!draws.try_draw(s, v)) continue;
+      REQUIRE(v < n);
+      ++accepted;
+      ++counts[static_cast<std::size_t>(std::uint64_t{v} * static_cast<std::uint64_t>(bins) / n)];
+    }
+    double chi2 = 0;
+    const double expected = 100000.0 / bins;
+    for (int c : counts) chi2 += (c - expected) * (c - expected) / expected;
+    INFO("n = " << n);
+    CHECK(chi2 < (bins == 4 ? 16.27 : 13.82));
+    if (n == 49'152U) CHECK(std::abs(double(tried - accepted) / tried - 0.25) < 0.01);
+  }
 }

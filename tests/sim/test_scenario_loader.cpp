@@ -48,6 +48,29 @@ TEST_CASE("a valid scenario loads with types, provenance and events", "[unit][sc
   CHECK(s->events()[2].occurrences() == std::vector<std::int64_t>{10, 12, 14});
 }
 
+TEST_CASE("a section's source or assumption covers its plain values", "[unit][scenario]") {
+  const auto s = scenario_from_text(
+      replaced(kValid, "  height: 20\n",
+               "  height: 20\n  source: {document: \"Mesa model.py\", quote: \"width=40, height=40\"}\n"));
+  CHECK(s->parameter("grid.width").provenance.kind == sim::Provenance::Kind::source);
+  CHECK(s->parameter("grid.height").provenance.quote == "width=40, height=40");
+  CHECK(s->parameter("grid.torus").provenance.kind == sim::Provenance::Kind::builtin_default);  // not written
+  // A value's own annotation wins over its section's.
+  const auto t = scenario_from_text(replaced(kValid, "    assumption: \"a smaller window for a smaller grid\"\n",
+                                             "    assumption: \"a smaller window for a smaller grid\"\n"
+                                             "  assumption: \"all ours\"\n"));
+  CHECK(t->parameter("cops.density").provenance.reason == "all ours");
+  CHECK(t->parameter("cops.vision").provenance.reason == "a smaller window for a smaller grid");
+  // --set still marks the value as an override.
+  const auto u = scenario_from_text(replaced(kValid, "  height: 20\n", "  height: 20\n  assumption: \"small\"\n"),
+                                    {"grid.width=30"});
+  CHECK(u->parameter("grid.width").provenance.kind == sim::Provenance::Kind::override_);
+  CHECK(u->parameter("grid.height").provenance.kind == sim::Provenance::Kind::assumption);
+  CHECK_THAT(error_of(replaced(kValid, "  height: 20\n",
+                               "  height: 20\n  assumption: \"a\"\n  source: {document: d, quote: q}\n")),
+             Catch::Contains("grid.assumption") && Catch::Contains("either source or assumption"));
+}
+
 TEST_CASE("a key written in the file wins over the preset", "[unit][scenario]") {
   const auto s = scenario_from_text(replaced(kValid, "jail:\n", "rules:\n  ratio_rounding: none\njail:\n"));
   CHECK(s->word("rules.ratio_rounding") == "none");

@@ -104,7 +104,7 @@ class SeriesRecorder final : public sim::Recorder {
     events.insert(events.end(), more.begin(), more.end());
   }
   void record_snapshot(std::int64_t, const std::vector<sim::VariableData>&) override {}
-  void finish(const std::map<std::string, double>&) override {}
+  void finish(const std::map<std::string, double>&, const std::map<std::string, double>&) override {}
 };
 }  // namespace
 

@@ -30,7 +30,8 @@ class RunFileWriter final : public sim::Recorder {
   void record_tick(std::int64_t tick, const std::vector<double>& series) override;
   void record_events(const std::vector<sim::EventRecord>& events) override;
   void record_snapshot(std::int64_t tick, const std::vector<sim::VariableData>& data) override;
-  void finish(const std::map<std::string, double>& phase_seconds) override;
+  void finish(const std::map<std::string, double>& phase_seconds,
+              const std::map<std::string, double>& step_seconds) override;
 
  private:
   std::string final_path_;

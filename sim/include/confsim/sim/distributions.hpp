@@ -22,6 +22,53 @@ inline std::int64_t draw_integer(RandomStream& stream, std::int64_t low, std::in
   return boost::random::uniform_int_distribution<std::int64_t>(low, high)(stream);
 }
 
+// Uniform integer in [0, n), 0 < n < 2^32: Lemire's multiply-shift with rejection (ACM TOMACS
+// 2019), exact and with no division except on the rare rejection path. For the hot loops that draw
+// for every agent every tick; draw_integer serves everything else.
+inline std::uint32_t draw_below(RandomStream& stream, std::uint32_t n) {
+  std::uint64_t product = std::uint64_t{stream()} * n;
+  auto low = static_cast<std::uint32_t>(product);
+  if (low < n) {
+    const std::uint32_t reject_below = (0U - n) % n;  // 2^32 mod n
+    while (low < reject_below) {
+      product = std::uint64_t{stream()} * n;
+      low = static_cast<std::uint32_t>(product);
+    }
+  }
+  return static_cast<std::uint32_t>(product >> 32);
+}
+
+// Uniform integers in [0, n) for a fixed n < 2^16, two per 32-bit word of a stream: Lemire's
+// method on 16 bits, with the rejection threshold worked out once. A rejected draw is skipped and
+// the next 16 bits are tried, so every accepted value is exactly uniform. For the hottest loops
+// (a random probe of a window per draw).
+class SmallRangeDraws {
+ public:
+  static constexpr std::uint32_t kMaxRange = 1U << 16;
+
+  explicit SmallRangeDraws(std::uint32_t n) : n_(n), reject_below_(n == 0 ? 0 : kMaxRange % n) {}
+  std::uint32_t range() const { return n_; }
+
+  // Sets `value` and returns true, or returns false when these 16 bits were rejected.
+  bool try_draw(RandomStream& stream, std::uint32_t& value) {
+    if (halves_left_ == 0) {
+      word_ = stream();
+      halves_left_ = 2;
+    }
+    const std::uint32_t bits = word_ & 0xFFFFU;
+    word_ >>= 16;
+    --halves_left_;
+    const std::uint32_t product = bits * n_;
+    value = product >> 16;
+    return (product & 0xFFFFU) >= reject_below_;
+  }
+
+ private:
+  std::uint32_t n_, reject_below_;
+  std::uint32_t word_ = 0;
+  int halves_left_ = 0;
+};
+
 inline bool draw_bernoulli(RandomStream& stream, double probability) {
   return boost::random::bernoulli_distribution<double>(probability)(stream);
 }

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <tbb/blocked_range.h>
@@ -99,6 +100,39 @@ void for_row_runs(const Lattice& lattice, CellIndex begin, CellIndex end, Body&&
     const std::uint32_t n = std::min<CellIndex>(w - x0, end - c);
     body(x0, y, c, n);
     c += n;
+  }
+}
+
+// Runs body(y_begin, y_end) over bands of whole rows in parallel, such that bands running at the
+// same time lie more than 2·reach rows apart: work that writes anywhere within `reach` rows of the
+// row it visits never writes where another thread does, so it needs no atomic read-modify-write.
+// Bands of one colour run together and the colours one after another (two colours, or three when
+// an odd number of bands closes around a torus). A lattice too small for two bands runs as one.
+template <class Body>
+void parallel_row_bands(const Lattice& lattice, int reach, Body&& body) {
+  const std::uint32_t height = lattice.height();
+  const auto band = static_cast<std::uint32_t>(std::max(2 * reach, 1));
+  const std::uint32_t bands = height / band;
+  if (bands < 2) {
+    body(std::uint32_t{0}, height);
+    return;
+  }
+  const bool third_colour = lattice.torus() && bands % 2 == 1;
+  const auto rows_of = [&](std::uint32_t b) {
+    return std::pair<std::uint32_t, std::uint32_t>{b * band, b + 1 == bands ? height : (b + 1) * band};
+  };
+  for (std::uint32_t colour = 0; colour < 2; ++colour) {
+    const std::uint32_t count = (bands - (third_colour ? 1 : 0) - colour + 1) / 2;
+    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, count, 1), [&](const tbb::blocked_range<std::uint32_t>& r) {
+      for (std::uint32_t k = r.begin(); k != r.end(); ++k) {
+        const auto [y0, y1] = rows_of(2 * k + colour);
+        body(y0, y1);
+      }
+    });
+  }
+  if (third_colour) {
+    const auto [y0, y1] = rows_of(bands - 1);
+    body(y0, y1);
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // What the engine asks of a model, and what a recorder is given. A model owns the World's state;
 // the Simulation owns the order of phases; a Recorder only observes.
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -74,6 +75,8 @@ class Model {
   virtual ~Model() = default;
   virtual OutputSchema output_schema() const = 0;
   virtual std::size_t lattice_cells() const = 0;
+  // Agents that act on the lattices every tick: what agent-steps per second count.
+  virtual std::uint64_t field_agents() const = 0;
   // Places agents and draws their attributes; live holds the values events change.
   virtual void initialise(const LiveParameters& live) = 0;
   // Phase 2: strategic actors choose (nothing for models without factions).
@@ -90,6 +93,22 @@ class Model {
   virtual void take_events(std::vector<EventRecord>& out) = 0;
   virtual void snapshot(std::vector<VariableData>& out) const = 0;
   virtual void statics(std::vector<VariableData>& out) const = 0;
+
+  // Wall time of the model's own steps within the engine's phases (e.g. "move"), over the run so far.
+  const std::map<std::string, double>& step_seconds() const { return step_seconds_; }
+
+ protected:
+  // Runs one of the model's steps and adds its wall time to step_seconds(): a clock read or two
+  // per step and tick, so models time their big steps freely.
+  template <class Step>
+  void timed(const char* step, Step&& work) {
+    const auto t0 = std::chrono::steady_clock::now();
+    work();
+    step_seconds_[step] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+
+ private:
+  std::map<std::string, double> step_seconds_;
 };
 
 struct RunInfo {
@@ -110,8 +129,10 @@ class Recorder {
   virtual void record_tick(std::int64_t tick, const std::vector<double>& series) = 0;
   virtual void record_events(const std::vector<EventRecord>& events) = 0;
   virtual void record_snapshot(std::int64_t tick, const std::vector<VariableData>& data) = 0;
-  // Called once after the last tick; a recorder that writes a file makes it final only here.
-  virtual void finish(const std::map<std::string, double>& phase_seconds) = 0;
+  // Called once after the last tick with the wall time of each engine phase and of the model's
+  // steps within them; a recorder that writes a file makes it final only here.
+  virtual void finish(const std::map<std::string, double>& phase_seconds,
+                      const std::map<std::string, double>& step_seconds) = 0;
 };
 
 }  // namespace confsim::sim

@@ -13,7 +13,9 @@ struct PhaseTimes {
   std::map<std::string, double> seconds;  // by phase name
 };
 
-using ProgressCallback = std::function<void(std::int64_t tick, std::int64_t total)>;
+// Called after every tick with the wall time of each phase so far (benchmarks time stretches of a
+// run with it).
+using ProgressCallback = std::function<void(std::int64_t tick, std::int64_t total, const PhaseTimes& so_far)>;
 
 // Resolves output.snapshot_every ('auto' → 50 on lattices up to 1,000,000 cells, else 0).
 std::int64_t resolve_snapshot_every(const Scenario& scenario, std::size_t lattice_cells);
