@@ -7,7 +7,7 @@ packages=(
   # build
   build-essential cmake pkg-config
   # C++ libraries
-  libboost-dev libtbb-dev libhdf5-dev libyaml-cpp-dev catch2 libcli11-dev libfmt-dev
+  libboost-dev libtbb-dev libhdf5-dev zlib1g-dev libyaml-cpp-dev catch2 libcli11-dev libfmt-dev
   librandom123-dev
   # tools to inspect output files
   hdf5-tools netcdf-bin

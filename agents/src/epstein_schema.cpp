@@ -154,6 +154,16 @@ sim::ModelSchema build_schema() {
     if (total > 1 + 1e-12)
       complain("cops.density", "citizens.density + cops.density is " + std::to_string(total) +
                                    "; expected at most 1 (one agent per cell)");
+    for (const char* who : {"citizens", "cops"}) {
+      const std::string path = std::string(who) + ".vision";
+      const sim::Window window(sim::window_shape_from(scenario.word(std::string(who) + ".vision_shape")),
+                               scenario.real(path));
+      // Window counts share one table in two 16-bit lanes (sim::kMaxPackedWindowCells).
+      if (window.offsets().size() + 1 > sim::kMaxPackedWindowCells)
+        complain(path, "a window of " + std::to_string(window.offsets().size() + 1) + " cells; at most " +
+                           std::to_string(sim::kMaxPackedWindowCells) +
+                           " are supported (a euclidean radius up to 144, von Neumann 180, Moore 127)");
+    }
     if (scenario.flag("grid.torus"))
       for (const char* who : {"citizens", "cops"}) {
         const std::string path = std::string(who) + ".vision";

@@ -67,14 +67,27 @@ RegionLattice::RegionLattice(std::size_t region, const Parameters& p, std::uint6
   RandomStream placement(seed_, StreamOwner::world, 100 + region, 0, Purpose::initial_placement);
   for (std::uint32_t i = 0; i < groups && i + 1 < cells; ++i)
     std::swap(order[i], order[static_cast<std::uint32_t>(sim::draw_integer(placement, i, cells - 1))]);
-  cell_.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(groups));
+  // Groups are kept in cell order, so that every pass over them reads the window counts in order;
+  // each keeps its place in the shuffle as the key of its random streams.
+  constexpr std::uint32_t kNoGroup = UINT32_MAX;
+  std::vector<std::uint32_t> group_at(cells, kNoGroup);
+  for (std::uint32_t i = 0; i < groups; ++i) group_at[order[i]] = i;
+  cell_.clear();
+  id_.clear();
+  cell_.reserve(groups);
+  id_.reserve(groups);
+  for (sim::CellIndex c = 0; c < cells; ++c)
+    if (group_at[c] != kNoGroup) {
+      cell_.push_back(c);
+      id_.push_back(group_at[c]);
+    }
   hardship_.resize(groups);
   risk_aversion_.resize(groups);
   const double mean = p.regions[region].hardship;
   const double low = std::max(0.0, mean - p.hardship_spread), high = std::min(1.0, mean + p.hardship_spread);
   sim::parallel_blocks(groups, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
-      RandomStream draw(seed_, StreamOwner::protester, first_protester_id_ + i, 0, Purpose::initial_attributes);
+      RandomStream draw(seed_, StreamOwner::protester, first_protester_id_ + id_[i], 0, Purpose::initial_attributes);
       hardship_[i] = static_cast<float>(high > low ? sim::draw_uniform(draw, low, high) : low);
       risk_aversion_[i] = static_cast<float>(sim::draw_uniform(draw, 0.0, 1.0));
     }
@@ -120,9 +133,15 @@ void RegionLattice::act(std::int64_t tick, const FieldOrders& orders) {
   units_near_.rebuild([&](sim::CellIndex c) { return units_per_cell_[c]; });
 
   // Rule A on counts taken before anyone decides.
+  // Groups stand on distinct cells, so the marks are written in parallel without conflict.
   const auto mark_actives = [&] {
-    std::fill(protester_at_.begin(), protester_at_.end(), 0);
-    for (std::size_t i = 0; i < groups; ++i) protester_at_[cell_[i]] = state_[i] == protesting;
+    sim::parallel_blocks(protester_at_.size(), [&](std::size_t begin, std::size_t end) {
+      std::fill(protester_at_.begin() + static_cast<std::ptrdiff_t>(begin),
+                protester_at_.begin() + static_cast<std::ptrdiff_t>(end), 0);
+    });
+    sim::parallel_blocks(groups, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) protester_at_[cell_[i]] = state_[i] == protesting;
+    });
     actives_near_.rebuild([&](sim::CellIndex c) { return protester_at_[c]; });
   };
   mark_actives();
@@ -130,8 +149,13 @@ void RegionLattice::act(std::int64_t tick, const FieldOrders& orders) {
     for (std::size_t i = begin; i < end; ++i) {
       if (state_[i] != quiet && state_[i] != protesting) continue;
       const std::int32_t units = units_near_.count(cell_[i], protester_window_);
-      const std::int32_t actives = 1 + actives_near_.count(cell_[i], protester_window_) - (state_[i] == protesting);
-      const double arrest_prob = 1.0 - std::exp(-p_.arrest_constant * units / static_cast<double>(actives));
+      // With no unit in sight the estimate is exactly 0, as the formula gives, with no need to
+      // count the crowd.
+      double arrest_prob = 0.0;
+      if (units > 0) {
+        const std::int32_t actives = 1 + actives_near_.count(cell_[i], protester_window_) - (state_[i] == protesting);
+        arrest_prob = 1.0 - std::exp(-p_.arrest_constant * units / static_cast<double>(actives));
+      }
       state_[i] =
           protests(hardship_[i], orders.legitimacy, risk_aversion_[i], arrest_prob, p_.threshold, orders.assembly_cost)
               ? protesting
@@ -153,7 +177,7 @@ void RegionLattice::act(std::int64_t tick, const FieldOrders& orders) {
       struck_by_[i] = -1;
       killed_[i] = wounded_[i] = arrested_[i] = 0;
       if (state_[i] != protesting) continue;
-      const std::uint64_t id = first_protester_id_ + i;
+      const std::uint64_t id = first_protester_id_ + id_[i];
       RandomStream hit(seed_, StreamOwner::protester, id, t, Purpose::repression);
       RandomStream toll(seed_, StreamOwner::protester, id, t, Purpose::casualties);
       for (const Office& office : offices_) {
@@ -221,14 +245,25 @@ std::int64_t RegionLattice::active_people_near(std::size_t militia) const {
 }
 
 double RegionLattice::mean_grievance(double legitimacy) const {
-  double sum = 0;
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < cell_.size(); ++i)
-    if (state_[i] == quiet || state_[i] == protesting) {
-      sum += hardship_[i] * (1.0 - legitimacy);
-      ++n;
+  struct Free {
+    double hardship = 0;
+    std::int64_t groups = 0;
+    Free& operator+=(const Free& o) {
+      hardship += o.hardship;
+      groups += o.groups;
+      return *this;
     }
-  return n > 0 ? sum / static_cast<double>(n) : 0.0;
+  };
+  const Free free = sim::deterministic_sum<Free>(cell_.size(), [&](std::size_t begin, std::size_t end) {
+    Free part;
+    for (std::size_t i = begin; i < end; ++i)
+      if (state_[i] == quiet || state_[i] == protesting) {
+        part.hardship += hardship_[i];
+        ++part.groups;
+      }
+    return part;
+  });
+  return free.groups > 0 ? free.hardship * (1.0 - legitimacy) / static_cast<double>(free.groups) : 0.0;
 }
 
 std::vector<std::int8_t> RegionLattice::cell_states() const {

@@ -63,8 +63,9 @@ class RegionLattice {
   sim::Lattice lattice_;
   sim::Window protester_window_, unit_window_, office_window_;
   sim::WindowCounter units_near_, actives_near_;
-  // protester groups, structure of arrays
+  // protester groups, structure of arrays, in cell order
   std::vector<sim::CellIndex> cell_;
+  std::vector<std::uint32_t> id_;  // place in the placement shuffle: the key of the group's streams
   std::vector<float> hardship_, risk_aversion_;
   std::vector<std::int8_t> state_;
   std::vector<std::int32_t> people_, detention_left_;

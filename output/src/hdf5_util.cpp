@@ -3,7 +3,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <tbb/parallel_for.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
+#include <stdexcept>
 #include <numeric>
 #include <sstream>
 
@@ -170,6 +176,77 @@ Handle create_dataset(hid_t parent, const std::string& name, hid_t type, const s
 
 void write_all(hid_t dataset, hid_t type, const void* data, const std::string& name) {
   check(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
+}
+
+void write_compressed_chunks(hid_t dataset, const void* data, std::size_t element_size,
+                             const std::vector<hsize_t>& item_shape, const std::vector<hsize_t>& chunk,
+                             std::optional<hsize_t> leading_index, int level, const std::string& name) {
+  const std::size_t rank = item_shape.size();
+  std::vector<hsize_t> grid(rank);
+  std::size_t chunks = 1, chunk_elements = 1;
+  for (std::size_t d = 0; d < rank; ++d) {
+    grid[d] = (item_shape[d] + chunk[d] - 1) / chunk[d];
+    chunks *= grid[d];
+    chunk_elements *= chunk[d];
+  }
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  // The first element of chunk k, as coordinates.
+  const auto chunk_start = [&](std::size_t k) {
+    std::vector<hsize_t> start(rank);
+    for (std::size_t d = rank; d-- > 0;) {
+      start[d] = (k % grid[d]) * chunk[d];
+      k /= grid[d];
+    }
+    return start;
+  };
+  std::vector<std::vector<unsigned char>> compressed(chunks);
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t k) {
+    const std::vector<hsize_t> start = chunk_start(k);
+    // The chunk as HDF5 stores it: full size, zero beyond the edge of the data.
+    std::vector<unsigned char> plain(chunk_elements * element_size, 0);
+    const hsize_t run = std::min(chunk[rank - 1], item_shape[rank - 1] - start[rank - 1]);
+    std::vector<hsize_t> at(rank, 0);  // position inside the chunk, last dimension always 0
+    for (bool more = true; more;) {
+      bool inside = true;
+      std::size_t source = 0, target = 0;
+      for (std::size_t d = 0; d < rank; ++d) {
+        inside = inside && start[d] + at[d] < item_shape[d];
+        source = source * item_shape[d] + start[d] + at[d];
+        target = target * chunk[d] + at[d];
+      }
+      if (inside) std::memcpy(&plain[target * element_size], bytes + source * element_size, run * element_size);
+      more = false;
+      for (std::size_t d = rank - 1; d-- > 0;)
+        if (++at[d] < chunk[d]) {
+          more = true;
+          break;
+        } else {
+          at[d] = 0;
+        }
+    }
+    // Shuffle: byte j of every element together, as H5Z's shuffle filter does (a no-op for bytes).
+    std::vector<unsigned char> shuffled;
+    const std::vector<unsigned char>* input = &plain;
+    if (element_size > 1) {
+      shuffled.resize(plain.size());
+      for (std::size_t e = 0; e < chunk_elements; ++e)
+        for (std::size_t j = 0; j < element_size; ++j) shuffled[j * chunk_elements + e] = plain[e * element_size + j];
+      input = &shuffled;
+    }
+    uLongf size = compressBound(static_cast<uLong>(input->size()));
+    compressed[k].resize(size);
+    if (compress2(compressed[k].data(), &size, input->data(), static_cast<uLong>(input->size()), level) != Z_OK)
+      throw std::runtime_error("compress a chunk of " + name + ": out of memory");
+    compressed[k].resize(size);
+  });
+  for (std::size_t k = 0; k < chunks; ++k) {
+    std::vector<hsize_t> offset;
+    if (leading_index) offset.push_back(*leading_index);
+    const std::vector<hsize_t> start = chunk_start(k);
+    offset.insert(offset.end(), start.begin(), start.end());
+    check(H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, offset.data(), compressed[k].size(), compressed[k].data()),
+          "write " + name);
+  }
 }
 
 void describe(hid_t variable, const std::string& long_name, const std::string& units) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <stdexcept>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -73,6 +74,15 @@ Handle create_group(hid_t parent, const std::string& name);
 Handle create_dataset(hid_t parent, const std::string& name, hid_t type, const std::vector<hsize_t>& shape,
                       const std::vector<hsize_t>& max_shape, const std::vector<hsize_t>& chunk, int compression);
 void write_all(hid_t dataset, hid_t type, const void* data, const std::string& name);
+// Writes `data` (row-major, shape `item_shape`, elements already in the file's byte order) as the
+// item at `leading_index` of a dataset whose first dimension counts items, or as the whole dataset
+// when there is no leading index. The dataset is chunked by `chunk` (its chunk shape without the
+// leading 1) and filtered by shuffle then deflate at `level`, as create_dataset makes it: those
+// filters are applied here to all chunks in parallel and the chunks written in order, so the file
+// holds exactly what H5Dwrite would store, made with every core instead of one.
+void write_compressed_chunks(hid_t dataset, const void* data, std::size_t element_size,
+                             const std::vector<hsize_t>& item_shape, const std::vector<hsize_t>& chunk,
+                             std::optional<hsize_t> leading_index, int level, const std::string& name);
 void describe(hid_t variable, const std::string& long_name, const std::string& units);
 // A netCDF dimension: a 1-D coordinate variable of the same name (indices, or the labels given),
 // made an HDF5 dimension scale.

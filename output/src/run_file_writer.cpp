@@ -25,6 +25,7 @@ using detail::kSeriesChunk;
 using detail::kUnlimited;
 using detail::temporary_name_for;
 using detail::write_all;
+using detail::write_compressed_chunks;
 
 hid_t file_type(sim::StorageType type) {
   switch (type) {
@@ -144,7 +145,11 @@ void RunFileWriter::record_statics(const std::vector<sim::VariableData>& data) {
     std::vector<hsize_t> chunk;
     if (large) chunk = {std::min<hsize_t>(shape[0], 1 << 20)};
     Handle ds = create_dataset(file_, v.name, file_type(v.type), shape, shape, chunk, large ? info_.compression : 0);
-    if (detail::element_count(data[i]) > 0) write_all(ds, detail::memory_type(v.type), detail::data_pointer(data[i]), v.name);
+    if (large && info_.compression > 0)
+      write_compressed_chunks(ds, detail::data_pointer(data[i]), H5Tget_size(detail::memory_type(v.type)), shape,
+                              chunk, std::nullopt, info_.compression, v.name);
+    else if (detail::element_count(data[i]) > 0)
+      write_all(ds, detail::memory_type(v.type), detail::data_pointer(data[i]), v.name);
     describe(ds, v.long_name, v.units);
     attach_dimensions(file_, ds, v.dims);
   }
@@ -161,6 +166,17 @@ void RunFileWriter::record_events(const std::vector<sim::EventRecord>& events) {
   events_.insert(events_.end(), events.begin(), events.end());
 }
 
+namespace {
+// A snapshot variable's chunk shape without its leading 1 (one snapshot per chunk).
+std::vector<hsize_t> item_chunk_shape(hid_t dataset, const std::string& name) {
+  Handle dcpl(H5Dget_create_plist(dataset), H5Pclose, "read the creation properties of " + name);
+  std::vector<hsize_t> chunk(H5S_MAX_RANK);
+  const int rank = H5Pget_chunk(dcpl, H5S_MAX_RANK, chunk.data());
+  if (rank < 2) throw std::logic_error(name + " is not chunked by snapshot");
+  return {chunk.begin() + 1, chunk.begin() + rank};
+}
+}  // namespace
+
 void RunFileWriter::record_snapshot(std::int64_t tick, const std::vector<sim::VariableData>& data) {
   if (info_.snapshot_every <= 0 || schema_.snapshots.empty()) return;
   if (data.size() != schema_.snapshots.size()) throw std::logic_error("snapshot variables do not match the schema");
@@ -176,6 +192,11 @@ void RunFileWriter::record_snapshot(std::int64_t tick, const std::vector<sim::Va
     std::vector<hsize_t> start(new_shape.size(), 0), count = new_shape;
     start[0] = index;
     count[0] = 1;
+    if (info_.compression > 0 && !item_shape.empty()) {
+      write_compressed_chunks(ds, values, H5Tget_size(mem_type), item_shape, item_chunk_shape(ds, name), index,
+                              info_.compression, name);
+      return;
+    }
     check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
           "select a slab of " + name);
     Handle memory_space(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), H5Sclose,

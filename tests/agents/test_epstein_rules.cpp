@@ -31,3 +31,19 @@ TEST_CASE("rule A activates strictly above the threshold", "[unit][epstein]") {
   CHECK_FALSE(activates(0.5, 0.8, 0.5, 0.1));   // 0.5 − 0.4 = 0.1, not > 0.1
   CHECK_FALSE(activates(0.05, 0.0, 0.0, 0.1));  // grievance below T with no risk
 }
+
+TEST_CASE("whole-number rounding of C/A equals rounding in double for every count a window holds",
+          "[property][epstein]") {
+  // Windows are capped below 2^16 cells; every pair up to 1,200 and a band near the cap.
+  const auto check = [](std::int32_t cops, std::int32_t actives) {
+    for (RatioRounding r : {RatioRounding::floor, RatioRounding::round_half_even})
+      if (rounded_ratio_whole(cops, actives, r) != static_cast<std::int32_t>(rounded_ratio(cops, actives, r))) {
+        FAIL("C = " << cops << ", A = " << actives);
+      }
+  };
+  for (std::int32_t c = 0; c <= 1200; ++c)
+    for (std::int32_t a = 1; a <= 1200; ++a) check(c, a);
+  for (std::int32_t c = 65000; c <= 65535; ++c)
+    for (std::int32_t a : {1, 2, 3, 7, 130, 131, 255, 256, 257, 65534, 65535}) check(c, a);
+  SUCCEED();
+}

@@ -5,12 +5,19 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <vector>
 
 #include "confsim/app/commands.hpp"
 #include "confsim/output/run_file.hpp"
+#include "confsim/sim/rng.hpp"
+#include "hdf5_util.hpp"
 #include "support/run_files.hpp"
 
 using namespace confsim;
+using sim::Purpose;
+using sim::RandomStream;
+using sim::StreamOwner;
 namespace fs = std::filesystem;
 
 namespace {
@@ -139,4 +146,60 @@ TEST_CASE("series along a named categorical dimension get a coordinate holding t
   std::vector<std::int32_t> values(9);
   std::memcpy(values.data(), bytes.at("protesters").data(), 9 * sizeof(std::int32_t));
   CHECK(values == std::vector<std::int32_t>{0, 0, 0, 1, 10, 100, 2, 20, 200});
+}
+
+TEST_CASE("chunks compressed in parallel are stored exactly as HDF5's own filters store them", "[unit][output]") {
+  using output::detail::Handle;
+  const std::string path = testing::temp_path("parallel_chunks.h5");
+  Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "create");
+  // Edge chunks on both axes, a 4-byte type (shuffled) and a 1-byte one, with and without a leading
+  // snapshot dimension.
+  struct Case {
+    std::vector<hsize_t> shape, chunk;  // of one item
+    bool leading;
+    hid_t type;
+  };
+  for (const Case& k : {Case{{300, 700}, {128, 512}, true, H5T_STD_I32LE}, Case{{300, 700}, {128, 512}, true, H5T_STD_I8LE},
+                        Case{{5000}, {1024}, false, H5T_IEEE_F32LE}, Case{{3000}, {1024}, true, H5T_STD_I32LE}}) {
+    const std::size_t size = H5Tget_size(k.type);
+    std::size_t n = 1;
+    for (hsize_t d : k.shape) n *= d;
+    std::vector<unsigned char> data(n * size);
+    RandomStream noise(1, StreamOwner::world, n, size, Purpose::initial_placement);
+    // Mostly small values, as lattice states and coordinates are: compressible, not constant.
+    for (std::size_t i = 0; i < n; ++i) data[i * size] = static_cast<unsigned char>(noise() % 7);
+    std::vector<hsize_t> shape = k.shape, chunk = k.chunk;
+    if (k.leading) {
+      shape.insert(shape.begin(), 1);
+      chunk.insert(chunk.begin(), 1);
+    }
+    const std::string tag = std::to_string(size) + "_" + std::to_string(k.shape.size()) + (k.leading ? "l" : "");
+    Handle by_hdf5 = output::detail::create_dataset(file, "by_hdf5_" + tag, k.type, shape, shape, chunk, 4);
+    Handle ours = output::detail::create_dataset(file, "ours_" + tag, k.type, shape, shape, chunk, 4);
+    output::detail::write_all(by_hdf5, k.type, data.data(), "by_hdf5");
+    output::detail::write_compressed_chunks(ours, data.data(), size, k.shape, k.chunk,
+                                            k.leading ? std::optional<hsize_t>(0) : std::nullopt, 4, "ours");
+    hsize_t chunks = 0;
+    Handle space(H5Dget_space(ours), H5Sclose, "space");
+    REQUIRE(H5Dget_num_chunks(ours, space, &chunks) >= 0);
+    REQUIRE(chunks > 1);
+    for (hsize_t c = 0; c < chunks; ++c) {
+      std::vector<hsize_t> offset(shape.size());
+      unsigned mask = 0;
+      haddr_t address = 0;
+      hsize_t stored = 0, stored_by_hdf5 = 0;
+      REQUIRE(H5Dget_chunk_info(ours, space, c, offset.data(), &mask, &address, &stored) >= 0);
+      REQUIRE(H5Dget_chunk_storage_size(by_hdf5, offset.data(), &stored_by_hdf5) >= 0);
+      std::vector<unsigned char> a(stored), b(stored_by_hdf5);
+      std::uint32_t filters_a = 0, filters_b = 0;
+      REQUIRE(H5Dread_chunk(ours, H5P_DEFAULT, offset.data(), &filters_a, a.data()) >= 0);
+      REQUIRE(H5Dread_chunk(by_hdf5, H5P_DEFAULT, offset.data(), &filters_b, b.data()) >= 0);
+      INFO(tag << " chunk " << c);
+      CHECK(filters_a == filters_b);
+      CHECK(a == b);
+    }
+    std::vector<unsigned char> back(n * size);
+    REQUIRE(H5Dread(ours, k.type, H5S_ALL, H5S_ALL, H5P_DEFAULT, back.data()) >= 0);
+    CHECK(back == data);
+  }
 }

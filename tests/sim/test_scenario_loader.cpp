@@ -126,6 +126,8 @@ TEST_CASE("invalid input gives a precise message", "[unit][scenario][errors]") {
        {"cops.density", "citizens.density + cops.density", "expected at most 1"}},
       {"a window wider than the torus", replaced(kValid, "  vision: 3\n", "  vision: 12\n"), {},
        {"citizens.vision", "would see cells twice"}},
+      {"a window too large to count", kValid, {"grid.torus=false", "citizens.vision=200"},
+       {"citizens.vision", "a window of 125629 cells; at most 65535 are supported"}},
       {"an event on a parameter events cannot change", replaced(kValid, "{government.legitimacy: 0.7}",
                                                                  "{government.legitimacyy: 0.7}"), {},
        {"events[0].set", "did you mean 'government.legitimacy'?"}},

@@ -42,6 +42,10 @@ struct Parameters {
 
 // (C/A) rounded as the rule says.
 double rounded_ratio(std::int32_t cops, std::int32_t actives, RatioRounding rounding);
+// The same for a rule that rounds (floor or round_half_even), in integer arithmetic: equal to
+// rounded_ratio() for counts below 2^16, because C/A in double never comes within rounding error
+// of a whole or half number it does not equal.
+std::int32_t rounded_ratio_whole(std::int32_t cops, std::int32_t actives, RatioRounding rounding);
 // P = 1 − exp(−k·(C/A)_v).
 double arrest_probability(std::int32_t cops, std::int32_t actives, double k, RatioRounding rounding);
 // Rule A: active iff G − R·P > T.

@@ -58,6 +58,12 @@ class SmallRangeDraws {
     const std::uint32_t bits = word_ & 0xFFFFU;
     word_ >>= 16;
     --halves_left_;
+    return from_bits(bits, value);
+  }
+
+  // The same draw from 16 given bits (the low half of a word, then the high half), for callers
+  // that take a stream's words themselves to evaluate several draws at once.
+  bool from_bits(std::uint32_t bits, std::uint32_t& value) const {
     const std::uint32_t product = bits * n_;
     value = product >> 16;
     return (product & 0xFFFFU) >= reject_below_;

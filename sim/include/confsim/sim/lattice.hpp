@@ -108,10 +108,13 @@ void for_row_runs(const Lattice& lattice, CellIndex begin, CellIndex end, Body&&
 // row it visits never writes where another thread does, so it needs no atomic read-modify-write.
 // Bands of one colour run together and the colours one after another (two colours, or three when
 // an odd number of bands closes around a torus). A lattice too small for two bands runs as one.
+// Bands are at least kMinBandRows tall: a band's work reaches `reach` rows beyond it on each side,
+// and those rows are cold in cache when a thread starts a band, so short bands waste the cache.
+inline constexpr int kMinBandRows = 64;
 template <class Body>
 void parallel_row_bands(const Lattice& lattice, int reach, Body&& body) {
   const std::uint32_t height = lattice.height();
-  const auto band = static_cast<std::uint32_t>(std::max(2 * reach, 1));
+  const auto band = static_cast<std::uint32_t>(std::max(2 * reach, kMinBandRows));
   const std::uint32_t bands = height / band;
   if (bands < 2) {
     body(std::uint32_t{0}, height);
