@@ -7,6 +7,9 @@
 #include <cmath>
 #include <numeric>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include "confsim/sim/distributions.hpp"
 #include "confsim/sim/parallel.hpp"
 #include "confsim/sim/rng.hpp"
@@ -81,6 +84,17 @@ RegionLattice::RegionLattice(std::size_t region, const Parameters& p, std::uint6
       cell_.push_back(c);
       id_.push_back(group_at[c]);
     }
+  row_first_group_.assign(static_cast<std::size_t>(lattice_.height()) + 1, static_cast<std::uint32_t>(groups));
+  for (std::size_t j = groups; j-- > 0;) row_first_group_[lattice_.y_of(cell_[j])] = static_cast<std::uint32_t>(j);
+  for (std::size_t y = lattice_.height(); y-- > 0;)
+    row_first_group_[y] = std::min(row_first_group_[y], row_first_group_[y + 1]);
+  // P for every small count of units and actives, by the formula itself (so the same bits).
+  tabled_actives_ = static_cast<std::int32_t>(protester_window_.offsets().size()) + 3;
+  arrest_probability_by_count_.resize(static_cast<std::size_t>(kTabledUnits * tabled_actives_));
+  for (std::int32_t units = 0; units < kTabledUnits; ++units)
+    for (std::int32_t actives = 1; actives < tabled_actives_; ++actives)
+      arrest_probability_by_count_[static_cast<std::size_t>(units * tabled_actives_ + actives)] =
+          1.0 - std::exp(-p_.arrest_constant * units / static_cast<double>(actives));
   hardship_.resize(groups);
   risk_aversion_.resize(groups);
   const double mean = p.regions[region].hardship;
@@ -107,6 +121,12 @@ RegionLattice::RegionLattice(std::size_t region, const Parameters& p, std::uint6
   units_per_cell_.assign(cells, 0);
   protester_at_.assign(cells, 0);
   actives_near_.rebuild([](sim::CellIndex) { return 0; });  // nobody protests before the first day
+}
+
+double RegionLattice::arrest_probability(std::int32_t units, std::int32_t actives) const {
+  if (units < kTabledUnits && actives < tabled_actives_)
+    return arrest_probability_by_count_[static_cast<std::size_t>(units * tabled_actives_ + actives)];
+  return 1.0 - std::exp(-p_.arrest_constant * units / static_cast<double>(actives));
 }
 
 void RegionLattice::place_offices(const std::vector<std::size_t>& militias_here) {
@@ -145,21 +165,26 @@ void RegionLattice::act(std::int64_t tick, const FieldOrders& orders) {
     actives_near_.rebuild([&](sim::CellIndex c) { return protester_at_[c]; });
   };
   mark_actives();
-  sim::parallel_blocks(groups, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
-      if (state_[i] != quiet && state_[i] != protesting) continue;
-      const std::int32_t units = units_near_.count(cell_[i], protester_window_);
-      // With no unit in sight the estimate is exactly 0, as the formula gives, with no need to
-      // count the crowd.
-      double arrest_prob = 0.0;
-      if (units > 0) {
-        const std::int32_t actives = 1 + actives_near_.count(cell_[i], protester_window_) - (state_[i] == protesting);
-        arrest_prob = 1.0 - std::exp(-p_.arrest_constant * units / static_cast<double>(actives));
+  // Row by row: the window counts of a whole row come out of the tables in one vectorised sweep,
+  // and the row's groups (contiguous, as groups are kept in cell order) read theirs.
+  const std::uint32_t width = lattice_.width();
+  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, lattice_.height(), 8), [&](const auto& rows) {
+    std::vector<std::uint32_t> units_in_row(width), crowd_in_row(width);
+    for (std::uint32_t y = rows.begin(); y != rows.end(); ++y) {
+      const std::size_t first = row_first_group_[y], last = row_first_group_[y + 1];
+      if (first == last) continue;
+      units_near_.totals_along_row(0, y, width, protester_window_, units_in_row.data());
+      actives_near_.totals_along_row(0, y, width, protester_window_, crowd_in_row.data());
+      for (std::size_t i = first; i < last; ++i) {
+        if (state_[i] != quiet && state_[i] != protesting) continue;
+        const std::uint32_t x = cell_[i] - y * width;
+        const auto units = static_cast<std::int32_t>(units_in_row[x]);
+        const std::int32_t actives = 1 + static_cast<std::int32_t>(crowd_in_row[x]) - (state_[i] == protesting);
+        state_[i] = protests(hardship_[i], orders.legitimacy, risk_aversion_[i], arrest_probability(units, actives),
+                             p_.threshold, orders.assembly_cost)
+                        ? protesting
+                        : quiet;
       }
-      state_[i] =
-          protests(hardship_[i], orders.legitimacy, risk_aversion_[i], arrest_prob, p_.threshold, orders.assembly_cost)
-              ? protesting
-              : quiet;
     }
   });
   mark_actives();

@@ -66,6 +66,12 @@ class RegionLattice {
   // protester groups, structure of arrays, in cell order
   std::vector<sim::CellIndex> cell_;
   std::vector<std::uint32_t> id_;  // place in the placement shuffle: the key of the group's streams
+  std::vector<std::uint32_t> row_first_group_;  // per lattice row (and one past the last): its first group
+  // Rule A's P = 1 − exp(−k·units/actives), tabled for small counts.
+  static constexpr std::int32_t kTabledUnits = 64;
+  std::int32_t tabled_actives_ = 0;
+  std::vector<double> arrest_probability_by_count_;
+  double arrest_probability(std::int32_t units, std::int32_t actives) const;
   std::vector<float> hardship_, risk_aversion_;
   std::vector<std::int8_t> state_;
   std::vector<std::int32_t> people_, detention_left_;
