@@ -4,7 +4,7 @@
 Each case runs in its own process (build/release/bench/confsim_bench), so every peak-memory
 figure is that case's own. Standard library only.
 
-  bench/run_benchmarks.py                 # everything (about 25 minutes on 2 cores)
+  bench/run_benchmarks.py                 # everything (about 35 minutes on 2 cores)
   bench/run_benchmarks.py --quick         # without the 4000x4000 grids and full-scale Iraq
   bench/run_benchmarks.py --json raw.jsonl --markdown tables.md
 """
@@ -21,6 +21,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "build", "release", "bench", "confsim_bench")
 MESA = "scenarios/epstein/mesa_default.yaml"
 IRAQ = "scenarios/iraq/baseline.yaml"
+IRAQ_40M = "bench/iraq_40_million.yaml"
 
 
 def build():
@@ -109,8 +110,12 @@ def main():
         r["group"] = "iraq"
         results.append(r)
         if not args.quick:
-            r = bench("iraq baseline, full scale (1 person per agent)", IRAQ, ["scale.people_per_agent=1"], 2, 0, 0,
-                      output=os.path.join(tmp, "iraq_full.h5"))
+            r = bench("iraq baseline, full scale (1 person per agent, 26.7 M people)", IRAQ, ["scale.people_per_agent=1"],
+                      2, 0, 0, output=os.path.join(tmp, "iraq_full.h5"))
+            r["group"] = "iraq"
+            results.append(r)
+            r = bench("iraq at 40 M people (bench/iraq_40_million.yaml), 1 person per agent", IRAQ_40M,
+                      ["scale.people_per_agent=1"], 2, 0, 0, output=os.path.join(tmp, "iraq_40m.h5"))
             r["group"] = "iraq"
             results.append(r)
 

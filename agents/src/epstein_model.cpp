@@ -583,24 +583,30 @@ class EpsteinModel final : public sim::Model {
       sim::for_row_runs(lattice_, static_cast<CellIndex>(begin), static_cast<CellIndex>(end),
                         [&](std::uint32_t x0, std::uint32_t y, CellIndex first, std::uint32_t n) {
                           counter_.totals_along_row(x0, y, n, citizen_window_, totals);
+                          // Every cell is worked through the same arithmetic and only free citizens
+                          // keep the result: no branch on what stands where, which is as random as
+                          // the lattice. Without a P table (no rounding) an exp per cell would cost
+                          // more than the branch that skips it, so grievance ≤ T settles those
+                          // citizens first (R·P ≥ 0).
+                          const bool tabled = !arrest_probability_by_ratio_.empty();
                           for (std::uint32_t k = 0; k < n; ++k) {
                             const CellIndex c = first + k;
                             const std::int8_t code = code_[c];
-                            if (code != quiescent && code != active) continue;
+                            const bool free = code == quiescent || code == active;
                             const bool was_active = code == active;
+                            const double grievance = hardship_[c] * (1.0 - legitimacy);
+                            if (!tabled && (!free || grievance <= p_.threshold)) {
+                              code_[c] = free ? quiescent : code;
+                              continue;
+                            }
                             const auto cops = static_cast<std::int32_t>(sim::low_lane(totals[k]));
                             const std::int32_t others =
                                 static_cast<std::int32_t>(sim::high_lane(totals[k])) - (was_active ? 1 : 0);
                             const std::int32_t actives =
                                 1 + others + ((p_.self_count == SelfCount::twice_when_active && was_active) ? 1 : 0);
-                            const double grievance = hardship_[c] * (1.0 - legitimacy);
-                            // R·P ≥ 0, so a grievance at or below T settles it without P.
-                            if (grievance <= p_.threshold) {
-                              code_[c] = quiescent;
-                              continue;
-                            }
-                            const double p = arrest_probability_of(cops, actives);
-                            code_[c] = activates(grievance, risk_aversion_[c], p, p_.threshold) ? active : quiescent;
+                            const double p = arrest_probability_of(cops, std::max(actives, 1));
+                            const bool turns_active = activates(grievance, risk_aversion_[c], p, p_.threshold);
+                            code_[c] = free ? (turns_active ? active : quiescent) : code;
                           }
                         });
     });
