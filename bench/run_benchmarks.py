@@ -25,7 +25,8 @@ IRAQ_40M = "bench/iraq_40_million.yaml"
 
 
 def build():
-    for cmd in (["cmake", "--preset", "release"], ["cmake", "--build", "--preset", "release", "--target", "confsim_bench"]):
+    for cmd in (["cmake", "--preset", "release"],
+                ["cmake", "--build", "--preset", "release", "--target", "confsim_bench", "confsim_machine_limits"]):
         r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
         if r.returncode != 0:
             sys.exit(f"{' '.join(cmd)} failed:\n{r.stdout[-2000:]}{r.stderr[-2000:]}")
@@ -82,6 +83,8 @@ def main():
     if not os.access(BENCH, os.X_OK):
         sys.exit(f"{BENCH} is missing: build with cmake --preset release && cmake --build --preset release")
 
+    limits = json.loads(subprocess.run([os.path.join(ROOT, "build", "release", "bench", "confsim_machine_limits")],
+                                       capture_output=True, text=True, check=True).stdout)
     results = []
     no_snapshots = ["output.snapshot_every=0"]
     sizes = [(40, 2000, 20), (200, 300, 5), (1000, 40, 2)] + ([] if args.quick else [(4000, 10, 2)])
@@ -121,6 +124,12 @@ def main():
 
     out = []
     out.append(f"Measured {datetime.date.today().isoformat()} on {machine()}.\n")
+    out.append("### What the machine allows (build/release/bench/confsim_machine_limits)\n")
+    out.append("| one Philox4x64-10 block, independent | one block, each waiting for the last | "
+               "memory read+write, 1 thread | 2 threads |")
+    out.append("|---|---|---|---|")
+    out.append(f"| {limits['philox4x64_10_throughput_ns']:.1f} ns | {limits['philox4x64_10_latency_ns']:.1f} ns | "
+               f"{limits['bandwidth_1_thread_gb_per_s']:.1f} GB/s | {limits['bandwidth_2_threads_gb_per_s']:.1f} GB/s |\n")
     out.append("### Epstein, Mesa's densities (0.7 citizens, 0.074 cops), von Neumann vision 7, no snapshots\n")
     out.append("| grid | agents | threads | agent-steps/s | ms per tick | 2 threads vs 1 | peak memory per agent |")
     out.append("|---|---|---|---|---|---|---|")
