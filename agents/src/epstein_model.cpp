@@ -1,3 +1,5 @@
+
+
 // Epstein's Model I on the engine's phases. Every rule reads a snapshot and writes only its own
 // slot; where two agents want the same cell or the same suspect, the lower of two keyed random
 // priorities wins, so the outcome never depends on thread count or visiting order.
@@ -15,6 +17,7 @@
 #include "confsim/sim/parallel.hpp"
 #include "confsim/sim/rng.hpp"
 #include "confsim/sim/scenario.hpp"
+#include "confsim/sim/window_sampler.hpp"
 
 namespace confsim::agents::epstein {
 
@@ -32,13 +35,6 @@ double rounded_ratio(std::int32_t cops, std::int32_t actives, RatioRounding roun
     }
   }
   return ratio;
-}
-
-std::int32_t rounded_ratio_whole(std::int32_t cops, std::int32_t actives, RatioRounding rounding) {
-  const std::int32_t quotient = cops / actives, remainder = cops % actives;
-  if (rounding != RatioRounding::round_half_even) return quotient;
-  if (2 * remainder != actives) return quotient + (2 * remainder > actives ? 1 : 0);
-  return quotient + (quotient % 2);  // a tie goes to the even neighbour
 }
 
 double arrest_probability(std::int32_t cops, std::int32_t actives, double k, RatioRounding rounding) {
@@ -80,38 +76,35 @@ using sim::Purpose;
 using sim::RandomStream;
 using sim::StreamOwner;
 
-// Codes shared by the per-cell and per-citizen snapshots (CF flag_values).
-enum Code : std::int8_t { empty = 0, quiescent = 1, active = 2, jailed = 3, cop = 4, removed = 5 };
 const std::vector<std::pair<int, std::string>> kCodeNames = {
     {empty, "empty"}, {quiescent, "quiescent"}, {active, "active"},
     {jailed, "jailed"}, {cop, "cop"}, {removed, "removed"}};
 
-constexpr std::uint32_t kNoCell = UINT32_MAX;
-constexpr std::int64_t kNoOffset = -1;
-// Random probes before falling back to listing the empty cells (either way the pick is uniform),
-// taken in batches of whole stream words, two 16-bit probes a word: the seven words left in the
-// first Philox block after the claim priority (four, then three), then a second block. At the
-// papers' densities (about a quarter of cells empty) the first batch finds a cell seven times in
-// eight, and all 30 probes miss once in 2,000 moves.
-constexpr std::array<int, 3> kProbeBatchWords = {4, 3, 8};
-constexpr int kRejectionTries = 2 * (4 + 3 + 8);
 
 // A claim on a cell, for a move into it or an arrest in it: the claimant's random priority in the
 // high bits and, in the low bits, where the claimant stands relative to the cell. The lowest claim
 // wins, and the winner is found from the cell alone, with no record per claimant. Windows fit
-// the torus without overlapping themselves, so a displacement names one cell.
+// the torus without overlapping themselves, so a displacement names one cell. The slots live in
+// storage the model lends (its per-cell scratch), cleared before each round of claims.
 class Claims {
  public:
   static constexpr std::uint32_t kNone = UINT32_MAX;
 
-  Claims(std::size_t cells, int reach)
+  Claims(std::uint32_t* slots, std::size_t cells, int reach)
       : reach_(reach),
         side_(2 * reach + 1),
         displacement_bits_(static_cast<unsigned>(std::bit_width(static_cast<std::uint32_t>(side_ * side_)))),
-        slots_(cells) {
-    // The largest displacement code is side² − 1 < 2^bits − 1, so no claim equals kNone.
-    sim::parallel_blocks(cells, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t c = begin; c < end; ++c) slots_[c].store(kNone, std::memory_order_relaxed);
+        slots_(slots),
+        cells_(cells) {
+    // Displacements by code, so that reading a winner takes no division.
+    for (int code = 0; code < side_ * side_; ++code) displacement_.push_back({code % side_ - reach_, code / side_ - reach_});
+  }
+
+  // Every slot unclaimed. The largest displacement code is side² − 1 < 2^bits − 1, so no claim
+  // equals kNone.
+  void clear() {
+    sim::parallel_blocks(cells_, [&](std::size_t begin, std::size_t end) {
+      std::fill(slots_ + begin, slots_ + end, kNone);
     });
   }
 
@@ -119,30 +112,59 @@ class Claims {
   // sim::parallel_row_bands at the claims' reach, so no other thread touches the slot meanwhile and
   // a plain compare-and-store suffices (no locked instruction).
   void claim(CellIndex cell, std::uint32_t priority, sim::Offset claimant) {
-    const auto code = static_cast<std::uint32_t>((claimant.dy + reach_) * side_ + (claimant.dx + reach_));
+    claim_coded(cell, priority, code_of(claimant));
+  }
+  // The same with the displacement's code worked out beforehand.
+  std::uint32_t code_of(sim::Offset claimant) const {
+    return static_cast<std::uint32_t>((claimant.dy + reach_) * side_ + (claimant.dx + reach_));
+  }
+  void claim_coded(CellIndex cell, std::uint32_t priority, std::uint32_t code) {
     const std::uint32_t key = ((priority >> displacement_bits_) << displacement_bits_) | code;
-    std::atomic<std::uint32_t>& slot = slots_[cell];
-    if (key < slot.load(std::memory_order_relaxed)) slot.store(key, std::memory_order_relaxed);
+    slots_[cell] = std::min(slots_[cell], key);
   }
 
-  // Asks the memory system for a cell's claim slot before it is needed.
-  void prefetch(CellIndex cell) const { __builtin_prefetch(&slots_[cell], 1); }
+  // Asks the memory system for the claim slots of row y (wrapped on a torus) before they are needed.
+  void prefetch_row(const sim::Lattice& lattice, std::uint32_t y) const {
+    if (y >= lattice.height()) {
+      if (!lattice.torus()) return;
+      y -= lattice.height();
+    }
+    const std::uint32_t* first = slots_ + static_cast<std::size_t>(y) * lattice.width();
+    for (std::uint32_t x = 0; x < lattice.width(); x += 16) __builtin_prefetch(first + x, 1);
+  }
 
-  // Where the winning claimant of `cell` stands relative to it, and the claim cleared; false if
-  // nobody claimed the cell.
-  bool take_winner(CellIndex cell, sim::Offset& winner) {
-    const std::uint32_t key = slots_[cell].load(std::memory_order_relaxed);
+  // Where the winning claimant of `cell` stands relative to it; false if nobody claimed the cell.
+  bool winner(CellIndex cell, sim::Offset& claimant) const {
+    const std::uint32_t key = slots_[cell];
     if (key == kNone) return false;
-    slots_[cell].store(kNone, std::memory_order_relaxed);
-    const auto code = static_cast<int>(key & ((1U << displacement_bits_) - 1));
-    winner = {code % side_ - reach_, code / side_ - reach_};
+    claimant = displacement_[key & ((1U << displacement_bits_) - 1)];
     return true;
   }
 
  private:
   int reach_, side_;
   unsigned displacement_bits_;
-  std::vector<std::atomic<std::uint32_t>> slots_;
+  std::uint32_t* slots_;
+  std::size_t cells_;
+  std::vector<sim::Offset> displacement_;
+};
+
+// The movers of one row of one kind, and what the sampler needs for them.
+struct Movers {
+  std::vector<std::uint32_t> columns, ids, centres, priorities;
+  std::vector<std::int32_t> picks;
+  sim::WindowSampler::Scratch scratch;
+  std::size_t n = 0;
+  explicit Movers(std::uint32_t width)
+      : columns(width), ids(width), centres(width), priorities(width), picks(width) {}
+};
+
+// What a kind of mover needs to claim the cell it picked, by offset index: the step to it in
+// cells (for cells whose window does not wrap) and the claim code of the mover's displacement.
+struct MoveTable {
+  const sim::WindowSampler* sampler;
+  std::vector<std::ptrdiff_t> cell_steps;
+  std::vector<std::uint32_t> claim_codes;
 };
 
 struct Tally {
@@ -187,13 +209,17 @@ class EpsteinModel final : public sim::Model {
         citizen_window_(p.citizen_shape, p.citizen_vision),
         cop_window_(p.cop_shape, p.cop_vision),
         reach_(std::max(citizen_window_.reach(), cop_window_.reach())),
-        counter_(lattice_, reach_),
-        claims_(lattice_.cell_count(), reach_),
-        citizen_steps_(steps_of(citizen_window_)),
-        cop_steps_(steps_of(cop_window_)),
-        citizen_probes_(static_cast<std::uint32_t>(citizen_window_.offsets().size())),
-        cop_probes_(static_cast<std::uint32_t>(cop_window_.offsets().size())),
-        arrest_probability_by_ratio_(arrest_probabilities_by_ratio(p, citizen_window_)) {
+        scratch_(std::max<std::size_t>(sim::WindowCounter::table_size(lattice_, reach_), lattice_.cell_count())),
+        counter_(lattice_, reach_, scratch_.data()),
+        claims_(scratch_.data(), lattice_.cell_count(), reach_),
+        vacant_(lattice_, reach_),
+        actives_(lattice_, reach_),
+        citizen_moves_(citizen_window_, vacant_),
+        cop_moves_(cop_window_, vacant_),
+        suspects_(cop_window_, actives_),
+        citizen_move_table_(move_table(citizen_moves_)),
+        cop_move_table_(move_table(cop_moves_)),
+        arrest_odds_(arrest_odds(p)) {
     const std::int64_t cells = lattice_.cell_count();
     const auto share_of_cells = [&](double density) {
       return std::llround(density * static_cast<double>(cells));
@@ -248,9 +274,10 @@ class EpsteinModel final : public sim::Model {
     hardship_.assign(cells, 0.0F);
     risk_aversion_.assign(cells, 0.0F);
     jail_left_.assign(p_.jailed_block_cell ? cells : 0, 0);
-    // Exactly n agents on distinct cells: the first n of a keyed shuffle of all cells.
-    std::vector<CellIndex> order(cells);
-    std::iota(order.begin(), order.end(), CellIndex{0});
+    // Exactly n agents on distinct cells: the first n of a keyed shuffle of all cells, shuffled in
+    // the scratch buffer, which no step needs yet.
+    CellIndex* order = scratch_.data();
+    std::iota(order, order + cells, CellIndex{0});
     RandomStream placement(seed_, StreamOwner::world, 0, 0, Purpose::initial_placement);
     for (std::uint32_t i = 0; i < agents && i + 1 < cells; ++i) {
       const auto j = static_cast<std::uint32_t>(sim::draw_integer(placement, i, cells - 1));
@@ -273,17 +300,16 @@ class EpsteinModel final : public sim::Model {
   }
 
   void act_field_agents(std::int64_t tick) override {
-    if (p_.order == Order::move_then_act) timed("move", [&] { move(tick); });
-    timed("count_windows", [&] { count_cops_and_actives(); });
+    if (p_.order == Order::move_then_act) move(tick);
+    timed("count_windows", [&] { counter_.rebuild([&](CellIndex c) { return counted(code_[c]); }); });
     timed("decide", [&] { decide(); });
-    timed("count_windows", [&] { count_cops_and_actives(); });
     timed("choose_arrests", [&] { choose_arrests(tick); });
   }
 
   void resolve(std::int64_t tick) override {
     std::int64_t arrests = 0;
     timed("apply_arrests", [&] { arrests = apply_arrests(tick); });
-    if (p_.order == Order::act_then_move) timed("move", [&] { move(tick); });
+    if (p_.order == Order::act_then_move) move(tick);
     timed("release", [&] { release(tick); });
     arrests_last_tick_ = arrests;
     if (arrests > 0) pending_events_.push_back({tick, 0, 0, 0, 0, 0, 0, arrests});
@@ -321,21 +347,46 @@ class EpsteinModel final : public sim::Model {
 
   void observe(std::vector<double>& series) const override {
     const double legitimacy = *legitimacy_;
+    const std::int8_t* const codes = code_.data();
+    const float* const hardship = hardship_.data();
     Tally t = sim::deterministic_sum<Tally>(code_.size(), [&](std::size_t begin, std::size_t end) {
-      // Branch-free counts, and hardship summed in four interleaved partial sums (cell c into sum
-      // c mod 4, combined in order): a fixed order, so the same bits with any thread count, with
-      // four additions in flight instead of one.
-      Tally part;
-      std::array<double, 4> hardship{};
-      for (std::size_t c = begin; c < end; ++c) {
-        const std::int8_t code = code_[c];
-        part.quiescent += code == quiescent;
-        part.active += code == active;
-        part.jailed += code == jailed;
-        part.cops += code == cop;
-        hardship[c % 4] += (code == quiescent || code == active) ? static_cast<double>(hardship_[c]) : 0.0;
+      // Counts, and hardship summed in four interleaved partial sums (cell c into sum c mod 4,
+      // combined in order): a fixed order, so the same bits with any thread count, and four lanes
+      // of one vector. Blocks start at multiples of four.
+      using Counts = std::int32_t __attribute__((vector_size(16)));
+      using Wide = std::int64_t __attribute__((vector_size(32)));
+      using Sums = double __attribute__((vector_size(32)));
+      Counts quiet{}, rebels{}, prisoners{}, cops{};
+      Sums sum{};
+      const auto add = [&](const Counts& code, const Sums& h) {
+        // A comparison gives −1 where it holds.
+        quiet -= code == std::int32_t{quiescent};
+        rebels -= code == std::int32_t{active};
+        prisoners -= code == std::int32_t{jailed};
+        cops -= code == std::int32_t{cop};
+        const Wide free =
+            __builtin_convertvector((code == std::int32_t{quiescent}) | (code == std::int32_t{active}), Wide);
+        sum += free ? h : Sums{};
+      };
+      std::size_t c = begin;
+      for (; c + 4 <= end; c += 4)
+        add(Counts{codes[c], codes[c + 1], codes[c + 2], codes[c + 3]},
+            Sums{hardship[c], hardship[c + 1], hardship[c + 2], hardship[c + 3]});
+      for (; c < end; ++c) {  // the last block's tail, in the lanes its cells belong to
+        Counts code{empty, empty, empty, empty};
+        Sums h{};
+        code[c % 4] = codes[c];
+        h[c % 4] = hardship[c];
+        add(code, h);
       }
-      part.hardship = (hardship[0] + hardship[1]) + (hardship[2] + hardship[3]);
+      Tally part;
+      for (int lane = 0; lane < 4; ++lane) {
+        part.quiescent += quiet[lane];
+        part.active += rebels[lane];
+        part.jailed += prisoners[lane];
+        part.cops += cops[lane];
+      }
+      part.hardship = (sum[0] + sum[1]) + (sum[2] + sum[3]);
       return part;
     });
     t.jailed += static_cast<std::int64_t>(jail_.size());
@@ -390,15 +441,21 @@ class EpsteinModel final : public sim::Model {
   std::uint64_t seed_;
   sim::Lattice lattice_;
   sim::Window citizen_window_, cop_window_;
-  int reach_;                   // the wider of the two windows
+  int reach_;  // the wider of the two windows
+  // 32 bits per cell that the steps of a tick use one after another: the window counter's table
+  // while citizens decide, then the claims of arrests, then those of moves.
+  std::vector<std::uint32_t> scratch_;
   sim::WindowCounter counter_;  // cops and active citizens around each cell, in two lanes
-  Claims claims_;               // claims on cells to move into or arrest in, one phase at a time
-  // Each window's offsets as steps in memory, for cells no offset wraps around from.
-  std::vector<std::ptrdiff_t> citizen_steps_, cop_steps_;
-  // Each window's random offset draws, their rejection threshold worked out once.
-  sim::SmallRangeDraws citizen_probes_, cop_probes_;
-  // P for each whole-number rounded ratio (C/A)_v, when the rule rounds it; empty otherwise.
-  std::vector<double> arrest_probability_by_ratio_;
+  Claims claims_;               // claims on cells to move into or arrest in
+  sim::CellBits vacant_;        // empty cells, as movement found them
+  sim::CellBits actives_;       // active citizens, as they decided this tick
+  sim::WindowSampler citizen_moves_, cop_moves_;  // a random vacant cell of each kind's window
+  sim::WindowBits suspects_;                      // active citizens in a cop's window
+  MoveTable citizen_move_table_, cop_move_table_;
+  // P for each count of cops C and of actives A below kOddsSide, at C · kOddsSide + A: a window
+  // of a few hundred cells rarely holds more, and those who see more have P computed.
+  static constexpr std::int32_t kOddsSide = 128;
+  std::vector<double> arrest_odds_;
   std::uint32_t n_citizens_ = 0, n_cops_ = 0;
   const double* legitimacy_ = nullptr;
 
@@ -413,6 +470,7 @@ class EpsteinModel final : public sim::Model {
   std::vector<Prisoner> jail_;           // citizens jailed off the lattice, in citizen order
   std::vector<Departed> removed_;
   std::int64_t arrests_last_tick_ = 0;
+  sim::WindowSampler::Scratch release_scratch_;
   std::vector<sim::EventRecord> pending_events_;
 
   bool is_cop(std::uint32_t agent) const { return agent >= n_citizens_; }
@@ -422,91 +480,13 @@ class EpsteinModel final : public sim::Model {
     return RandomStream(seed_, owner_of(agent), id_of(agent), static_cast<std::uint64_t>(tick), purpose);
   }
 
-  bool mobile(std::int8_t code) const {
-    return code == cop ? p_.cops_move : (p_.citizens_move && (code == quiescent || code == active));
-  }
 
-  std::vector<std::ptrdiff_t> steps_of(const sim::Window& window) const {
-    std::vector<std::ptrdiff_t> steps;
-    for (const auto& o : window.offsets())
-      steps.push_back(static_cast<std::ptrdiff_t>(o.dy) * lattice_.width() + o.dx);
-    return steps;
-  }
-
-  static std::vector<double> arrest_probabilities_by_ratio(const Parameters& p, const sim::Window& window) {
-    if (p.rounding == RatioRounding::none) return {};
-    // A rounded ratio is a whole number no larger than the cops a window can hold.
-    std::vector<double> table(window.offsets().size() + 2);
-    for (std::size_t r = 0; r < table.size(); ++r)
-      table[r] = 1.0 - std::exp(-p.arrest_constant * static_cast<double>(r));
+  static std::vector<double> arrest_odds(const Parameters& p) {
+    std::vector<double> table(static_cast<std::size_t>(kOddsSide * kOddsSide));
+    for (std::int32_t c = 0; c < kOddsSide; ++c)
+      for (std::int32_t a = 1; a < kOddsSide; ++a)
+        table[static_cast<std::size_t>(c * kOddsSide + a)] = arrest_probability(c, a, p.arrest_constant, p.rounding);
     return table;
-  }
-
-  // The same value as arrest_probability(), from the table when the rule rounds.
-  double arrest_probability_of(std::int32_t cops, std::int32_t actives) const {
-    if (arrest_probability_by_ratio_.empty()) return arrest_probability(cops, actives, p_.arrest_constant, p_.rounding);
-    return arrest_probability_by_ratio_[static_cast<std::size_t>(rounded_ratio_whole(cops, actives, p_.rounding))];
-  }
-
-
-
-  // True when no offset of a window of this reach wraps around or leaves the lattice from (x, y).
-  bool interior(std::uint32_t x, std::uint32_t y) const {
-    const auto r = static_cast<std::uint32_t>(reach_);
-    return x >= r && y >= r && x + r < lattice_.width() && y + r < lattice_.height();
-  }
-
-  // The cell at offset i of a window from cell c at (x, y); false if it falls off a bounded lattice.
-  bool neighbour(const sim::Window& window, const std::vector<std::ptrdiff_t>& steps, std::size_t i,
-                 std::uint32_t x, std::uint32_t y, CellIndex c, bool inside, CellIndex& out) const {
-    if (inside) {
-      out = static_cast<CellIndex>(static_cast<std::ptrdiff_t>(c) + steps[i]);
-      return true;
-    }
-    return lattice_.shifted(x, y, window.offsets()[i], out);
-  }
-
-  // A uniformly chosen empty cell of the window around cell c at (x, y), as an offset index, or
-  // kNoOffset if there is none: rejection first, then a count of the empty cells.
-  std::int64_t random_empty_offset(RandomStream& draw, const sim::Window& window, std::uint32_t x, std::uint32_t y,
-                                   CellIndex c) const {
-    const auto n = static_cast<std::uint32_t>(window.offsets().size());
-    if (n == 0) return kNoOffset;
-    const bool cops = &window == &cop_window_;
-    const auto& steps = cops ? cop_steps_ : citizen_steps_;
-    sim::SmallRangeDraws probes = cops ? cop_probes_ : citizen_probes_;
-    const bool inside = interior(x, y);
-    CellIndex t = 0;
-    std::uint32_t i = 0;
-    if (inside) {
-      // The same probes in the same order, a batch at a time side by side: no probe waits for the
-      // one before, and one branch per batch instead of one per probe.
-      std::array<std::uint32_t, 8> words{};
-      const auto bits_of = [&](int k) { return (words[static_cast<std::size_t>(k / 2)] >> (16 * (k % 2))) & 0xFFFFU; };
-      for (const int batch : kProbeBatchWords) {
-        for (int w = 0; w < batch; ++w) words[static_cast<std::size_t>(w)] = draw();
-        std::uint32_t hits = 0;
-        for (int k = 0; k < 2 * batch; ++k) {
-          std::uint32_t index = 0;
-          const bool drawn = probes.from_bits(bits_of(k), index);
-          hits |= static_cast<std::uint32_t>(drawn && code_[static_cast<std::ptrdiff_t>(c) + steps[index]] == empty) << k;
-        }
-        if (hits != 0) {
-          probes.from_bits(bits_of(std::countr_zero(hits)), i);
-          return i;
-        }
-      }
-    } else {
-      for (int attempt = 0; attempt < kRejectionTries; ++attempt)
-        if (probes.try_draw(draw, i) && neighbour(window, steps, i, x, y, c, inside, t) && code_[t] == empty) return i;
-    }
-    std::uint32_t empties = 0;
-    for (std::uint32_t i = 0; i < n; ++i) empties += neighbour(window, steps, i, x, y, c, inside, t) && code_[t] == empty;
-    if (empties == 0) return kNoOffset;
-    std::uint32_t pick = sim::draw_below(draw, empties);
-    for (std::uint32_t i = 0; i < n; ++i)
-      if (neighbour(window, steps, i, x, y, c, inside, t) && code_[t] == empty && pick-- == 0) return i;
-    return kNoOffset;
   }
 
   // Moves an agent's record from one cell to an empty one.
@@ -518,119 +498,153 @@ class EpsteinModel final : public sim::Model {
     code_[from] = empty;
   }
 
-  // Calls body(x, y, c) for every cell, in parallel over fixed blocks of cells.
-  template <class Body>
-  void for_every_cell(Body&& body) const {
-    sim::parallel_blocks(code_.size(), [&](std::size_t begin, std::size_t end) {
-      sim::for_row_runs(lattice_, static_cast<CellIndex>(begin), static_cast<CellIndex>(end),
-                        [&](std::uint32_t x0, std::uint32_t y, CellIndex first, std::uint32_t n) {
-                          for (std::uint32_t k = 0; k < n; ++k) body(x0 + k, y, first + k);
+  // Rule M in two passes: every mobile agent proposes a vacant cell (from the snapshot) and claims
+  // it; then every claimed cell pulls in its winner. Targets were empty and sources full, so a
+  // move touches no cell another thread reads.
+  void move(std::int64_t tick) {
+    timed("mark_vacancies", [&] {
+      vacant_.rebuild_equal(code_.data(), empty);
+      claims_.clear();
+    });
+    timed("propose_moves", [&] {
+      sim::parallel_row_bands(lattice_, reach_, [&](std::uint32_t y0, std::uint32_t y1) {
+        Movers citizens(lattice_.width()), cops(lattice_.width());
+        for (std::uint32_t y = y0; y < y1; ++y) propose_moves(y, tick, citizens, cops);
+      });
+    });
+    timed("commit_moves", [&] {
+      tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, lattice_.height()),
+                        [&](const tbb::blocked_range<std::uint32_t>& rows) {
+                          for (std::uint32_t y = rows.begin(); y != rows.end(); ++y) commit_moves(y);
                         });
     });
   }
 
-  // Calls body(x, y, c) for every cell, in row bands far enough apart for the claims each visit
-  // makes (see Claims::claim).
-  template <class Body>
-  void for_every_cell_in_bands(Body&& body) const {
-    const std::uint32_t w = lattice_.width();
-    sim::parallel_row_bands(lattice_, reach_, [&](std::uint32_t y0, std::uint32_t y1) {
-      for (std::uint32_t y = y0; y < y1; ++y)
-        for (std::uint32_t x = 0; x < w; ++x) body(x, y, y * w + x);
-    });
-  }
-
-  // Rule M in two passes: every mobile agent proposes an empty cell (from the snapshot) and claims
-  // it; then every claimed cell pulls in its winner. Targets were empty and sources full, so a
-  // move touches no cell another thread reads.
-  void move(std::int64_t tick) {
-    // Probes and claims land up to reach_ rows ahead; rows further ahead are fetched early, a line
-    // at a time, because random probes give the hardware prefetcher no pattern to follow.
-    const std::size_t ahead = static_cast<std::size_t>(reach_ + 1) * lattice_.width();
-    for_every_cell_in_bands([&](std::uint32_t x, std::uint32_t y, CellIndex c) {
-      if (c % 16 == 0 && c + ahead < code_.size()) {
-        claims_.prefetch(static_cast<CellIndex>(c + ahead));
-        if (c % 64 == 0) __builtin_prefetch(&code_[c + ahead]);
+  // Rule M's second pass for row y: every claimed vacant cell pulls in its winner.
+  void commit_moves(std::uint32_t y) {
+    // Winners come from up to reach_ rows away, at random: the row that comes within reach next is
+    // fetched now.
+    const std::uint32_t ahead = y + static_cast<std::uint32_t>(reach_) + 1;
+    if (ahead < lattice_.height()) {
+      const std::size_t first = static_cast<std::size_t>(ahead) * lattice_.width();
+      for (std::size_t c = first; c < first + lattice_.width(); c += 16) {
+        __builtin_prefetch(&agent_[c]);
+        __builtin_prefetch(&hardship_[c]);
+        __builtin_prefetch(&risk_aversion_[c]);
+        if (c % 64 == 0) __builtin_prefetch(&code_[c]);
       }
-      if (!mobile(code_[c])) return;
-      const std::uint32_t agent = agent_[c];
-      const sim::Window& window = is_cop(agent) ? cop_window_ : citizen_window_;
-      RandomStream draw = stream(agent, tick, Purpose::move_target);
-      const std::uint32_t priority = draw();
-      const std::int64_t i = random_empty_offset(draw, window, x, y, c);
-      if (i == kNoOffset) return;
-      const sim::Offset o = window.offsets()[static_cast<std::size_t>(i)];
-      CellIndex target = 0;
-      lattice_.shifted(x, y, o, target);
-      claims_.claim(target, priority, {-o.dx, -o.dy});
-    });
-    for_every_cell([&](std::uint32_t x, std::uint32_t y, CellIndex c) {
+    }
+    vacant_.for_each_in_row(y, [&](std::uint32_t x) {
       sim::Offset from{};
-      CellIndex source = 0;
-      if (claims_.take_winner(c, from) && lattice_.shifted(x, y, from, source)) relocate(source, c);
+      CellIndex target = lattice_.index(x, y), source = 0;
+      if (claims_.winner(target, from) && lattice_.shifted(x, y, from, source)) relocate(source, target);
     });
   }
 
-  void count_cops_and_actives() {
-    counter_.rebuild([&](CellIndex c) { return counted(code_[c]); });
+  MoveTable move_table(const sim::WindowSampler& sampler) const {
+    MoveTable t{&sampler, {}, {}};
+    for (const sim::Offset& o : sampler.window().offsets()) {
+      t.cell_steps.push_back(static_cast<std::ptrdiff_t>(o.dy) * lattice_.width() + o.dx);
+      t.claim_codes.push_back(claims_.code_of({-o.dx, -o.dy}));
+    }
+    return t;
+  }
+
+  // Rule M's proposals from row y: the movers of each kind are listed, each draws a vacant cell of its window from its own stream, and claims it with the
+  // stream's first word as its priority.
+  void propose_moves(std::uint32_t y, std::int64_t tick, Movers& citizens, Movers& cops) {
+    const std::uint32_t w = lattice_.width();
+    const CellIndex row = y * w;
+    // Claims land up to reach_ rows away, at random; the row that comes within reach next is
+    // fetched now, because random claims give the hardware prefetcher no pattern to follow.
+    claims_.prefetch_row(lattice_, y + static_cast<std::uint32_t>(reach_) + 1);
+    const std::int8_t* const codes = code_.data() + row;
+    citizens.n = p_.citizens_move ? sim::positions_of(codes, w, quiescent, active, citizens.columns.data()) : 0;
+    cops.n = p_.cops_move ? sim::positions_of(codes, w, cop, cop, cops.columns.data()) : 0;
+    const auto r = static_cast<std::uint32_t>(reach_);
+    const bool row_inside = y >= r && y + r < lattice_.height();
+    for (const bool kind_cops : {false, true}) {
+      Movers& m = kind_cops ? cops : citizens;
+      const MoveTable& table = kind_cops ? cop_move_table_ : citizen_move_table_;
+      const std::uint32_t first_id = kind_cops ? n_citizens_ : 0;
+      for (std::size_t j = 0; j < m.n; ++j) {
+        m.ids[j] = agent_[row + m.columns[j]] - first_id;
+        m.centres[j] = static_cast<std::uint32_t>(vacant_.position(m.columns[j], y));
+      }
+      const sim::StreamKey key{seed_, kind_cops ? StreamOwner::cop : StreamOwner::citizen,
+                               static_cast<std::uint32_t>(tick), Purpose::move_target};
+      table.sampler->pick(key, m.ids.data(), m.centres.data(), m.n, m.picks.data(), m.priorities.data(), m.scratch);
+      const std::vector<sim::Offset>& offsets = table.sampler->window().offsets();
+      for (std::size_t j = 0; j < m.n; ++j) {
+        if (m.picks[j] == sim::WindowSampler::kNone) continue;
+        const auto index = static_cast<std::size_t>(m.picks[j]);
+        const std::uint32_t x = m.columns[j];
+        CellIndex target = 0;
+        if (row_inside && x >= r && x + r < w)
+          target = static_cast<CellIndex>(static_cast<std::ptrdiff_t>(row + x) + table.cell_steps[index]);
+        else
+          lattice_.shifted(x, y, offsets[index], target);
+        claims_.claim_coded(target, m.priorities[j], table.claim_codes[index]);
+      }
+    }
   }
 
   // Rule A for every free citizen, on counts taken before anyone decides.
   void decide() {
-    const double legitimacy = *legitimacy_;
-    sim::parallel_blocks(code_.size(), [&](std::size_t begin, std::size_t end) {
-      std::uint32_t totals[sim::kParallelBlock];
-      sim::for_row_runs(lattice_, static_cast<CellIndex>(begin), static_cast<CellIndex>(end),
-                        [&](std::uint32_t x0, std::uint32_t y, CellIndex first, std::uint32_t n) {
-                          counter_.totals_along_row(x0, y, n, citizen_window_, totals);
-                          // Every cell is worked through the same arithmetic and only free citizens
-                          // keep the result: no branch on what stands where, which is as random as
-                          // the lattice. Without a P table (no rounding) an exp per cell would cost
-                          // more than the branch that skips it, so grievance ≤ T settles those
-                          // citizens first (R·P ≥ 0).
-                          const bool tabled = !arrest_probability_by_ratio_.empty();
-                          for (std::uint32_t k = 0; k < n; ++k) {
-                            const CellIndex c = first + k;
-                            const std::int8_t code = code_[c];
-                            const bool free = code == quiescent || code == active;
-                            const bool was_active = code == active;
-                            const double grievance = hardship_[c] * (1.0 - legitimacy);
-                            if (!tabled && (!free || grievance <= p_.threshold)) {
-                              code_[c] = free ? quiescent : code;
-                              continue;
-                            }
-                            const auto cops = static_cast<std::int32_t>(sim::low_lane(totals[k]));
-                            const std::int32_t others =
-                                static_cast<std::int32_t>(sim::high_lane(totals[k])) - (was_active ? 1 : 0);
-                            const std::int32_t actives =
-                                1 + others + ((p_.self_count == SelfCount::twice_when_active && was_active) ? 1 : 0);
-                            const double p = arrest_probability_of(cops, std::max(actives, 1));
-                            const bool turns_active = activates(grievance, risk_aversion_[c], p, p_.threshold);
-                            code_[c] = free ? (turns_active ? active : quiescent) : code;
-                          }
-                        });
+    const RuleA rule{1.0 - *legitimacy_, p_.threshold, p_.self_count == SelfCount::twice_when_active,
+                     arrest_odds_.data(), kOddsSide};
+    const std::uint32_t w = lattice_.width();
+    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, lattice_.height()), [&](const tbb::blocked_range<std::uint32_t>& rows) {
+      std::vector<std::uint32_t> totals(w);
+      for (std::uint32_t y = rows.begin(); y != rows.end(); ++y) {
+        counter_.totals_along_row(0, y, w, citizen_window_, totals.data());
+        const std::size_t first = static_cast<std::size_t>(y) * w;
+        const RuleARow row{code_.data() + first, hardship_.data() + first, risk_aversion_.data() + first, totals.data(), w};
+        if (decide_row(row, rule)) [[unlikely]]
+          decide_beyond_odds(row, rule);
+      }
     });
+  }
+
+  // Rule A for the free citizens of a row that decide_row left because they see more cops or
+  // actives than the table of P holds.
+  void decide_beyond_odds(const RuleARow& row, const RuleA& rule) const {
+    for (std::uint32_t x = 0; x < row.width; ++x) {
+      const std::int8_t code = row.codes[x];
+      if ((code != quiescent && code != active) || !beyond_odds(row.window_totals[x], rule)) continue;
+      const std::int32_t was_active = code == active ? 1 : 0;
+      const auto cops = static_cast<std::int32_t>(sim::low_lane(row.window_totals[x]));
+      const std::int32_t actives = 1 + static_cast<std::int32_t>(sim::high_lane(row.window_totals[x])) - was_active +
+                                   (rule.self_twice ? was_active : 0);
+      const double p = arrest_probability(cops, actives, p_.arrest_constant, p_.rounding);
+      row.codes[x] = activates(row.hardship[x] * rule.lawfulness, row.risk_aversion[x], p, rule.threshold) ? active
+                                                                                                          : quiescent;
+    }
   }
 
   // Rule C, first half: each cop picks a random active citizen in its window and claims it.
   void choose_arrests(std::int64_t tick) {
-    const auto n = static_cast<std::uint32_t>(cop_window_.offsets().size());
-    for_every_cell_in_bands([&](std::uint32_t x, std::uint32_t y, CellIndex c) {
-      if (code_[c] != cop) return;
-      // Actives as decided this tick; the cop's own cell holds none.
-      const std::uint32_t suspects = sim::high_lane(counter_.total(x, y, cop_window_));
-      if (suspects == 0) return;
-      RandomStream draw = stream(agent_[c], tick, Purpose::arrest_choice);
-      const std::uint32_t priority = draw();
-      std::uint32_t pick = sim::draw_below(draw, suspects);
-      const bool inside = interior(x, y);
-      CellIndex s = 0;
-      for (std::uint32_t i = 0; i < n; ++i)
-        if (neighbour(cop_window_, cop_steps_, i, x, y, c, inside, s) && code_[s] == active && pick-- == 0) {
-          const sim::Offset o = cop_window_.offsets()[i];
-          claims_.claim(s, priority, {-o.dx, -o.dy});
-          return;
+    actives_.rebuild_equal(code_.data(), active);  // as decided this tick
+    claims_.clear();
+    const std::uint32_t w = lattice_.width();
+    sim::parallel_row_bands(lattice_, reach_, [&](std::uint32_t y0, std::uint32_t y1) {
+      std::vector<std::uint32_t> cops(w);
+      for (std::uint32_t y = y0; y < y1; ++y) {
+        const CellIndex row = y * w;
+        const std::size_t n = sim::positions_of(code_.data() + row, w, cop, cop, cops.data());
+        for (std::size_t j = 0; j < n; ++j) {
+          const std::uint32_t x = cops[j];
+          const std::size_t centre = actives_.position(x, y);
+          const std::uint32_t suspects = suspects_.count(centre);
+          if (suspects == 0) continue;
+          RandomStream draw = stream(agent_[row + x], tick, Purpose::arrest_choice);
+          const std::uint32_t priority = draw();
+          const sim::Offset o = cop_window_.offsets()[suspects_.select(centre, sim::draw_below(draw, suspects))];
+          CellIndex suspect = 0;
+          lattice_.shifted(x, y, o, suspect);
+          claims_.claim(suspect, priority, {-o.dx, -o.dy});
         }
+      }
     });
   }
 
@@ -651,7 +665,7 @@ class EpsteinModel final : public sim::Model {
       std::int64_t n = 0;
       for (std::size_t c = begin; c < end; ++c) {
         sim::Offset cop_at{};
-        if (!claims_.take_winner(static_cast<CellIndex>(c), cop_at)) continue;
+        if (!claims_.winner(static_cast<CellIndex>(c), cop_at)) continue;
         const std::uint32_t citizen = agent_[c];
         const std::int32_t term = draw_jail_term(citizen, tick);
         if (p_.jailed_block_cell) {
@@ -681,18 +695,25 @@ class EpsteinModel final : public sim::Model {
   // Terms count down at the end of each tick; a citizen whose term is over walks out quiescent.
   void release(std::int64_t tick) {
     if (p_.jailed_block_cell) {
-      sim::parallel_blocks(code_.size(), [&](std::size_t begin, std::size_t end) {
+      std::int8_t* const all_codes = code_.data();
+      std::int32_t* const all_left = jail_left_.data();
+      sim::parallel_blocks(code_.size(), [=](std::size_t begin, std::size_t end) {
+        // Every cell through the same arithmetic, so that the loop vectorises.
+        std::int8_t* __restrict const codes = all_codes;
+        std::int32_t* __restrict const left = all_left;
         for (std::size_t c = begin; c < end; ++c) {
-          if (code_[c] != jailed || jail_left_[c] == kUnboundedJail) continue;
-          if (jail_left_[c] > 0)
-            --jail_left_[c];
-          else
-            code_[c] = quiescent;
+          const std::int32_t code = codes[c], term = left[c];
+          const std::int32_t serving = code == jailed && term != kUnboundedJail ? 1 : 0;
+          const std::int32_t walks_out = term == 0 ? serving : 0, counts_down = term > 0 ? serving : 0;
+          codes[c] = static_cast<std::int8_t>(code + walks_out * (quiescent - jailed));
+          left[c] = term - counts_down;
         }
       });
       return;
     }
     // In citizen order, because two released citizens may want the same cell.
+    if (std::any_of(jail_.begin(), jail_.end(), [](const Prisoner& p) { return p.term_left == 0; }))
+      vacant_.rebuild_equal(code_.data(), empty);
     std::size_t kept = 0;
     for (Prisoner& p : jail_) {
       if (!walks_out(p, tick)) jail_[kept++] = p;
@@ -709,12 +730,16 @@ class EpsteinModel final : public sim::Model {
     }
     CellIndex target = p.cell;
     if (code_[target] != empty) {
-      RandomStream draw = stream(p.citizen, tick, Purpose::release_placement);
       const std::uint32_t x = lattice_.x_of(p.cell), y = lattice_.y_of(p.cell);
-      const std::int64_t i = random_empty_offset(draw, citizen_window_, x, y, p.cell);
-      if (i == kNoOffset) return false;  // no room: waits a tick
-      lattice_.shifted(x, y, citizen_window_.offsets()[static_cast<std::size_t>(i)], target);
+      const auto centre = static_cast<std::uint32_t>(vacant_.position(x, y));
+      const sim::StreamKey key{seed_, StreamOwner::citizen, static_cast<std::uint32_t>(tick), Purpose::release_placement};
+      std::int32_t pick = sim::WindowSampler::kNone;
+      std::uint32_t first_word = 0;
+      citizen_moves_.pick(key, &p.citizen, &centre, 1, &pick, &first_word, release_scratch_);
+      if (pick == sim::WindowSampler::kNone) return false;  // no room: waits a tick
+      lattice_.shifted(x, y, citizen_window_.offsets()[static_cast<std::size_t>(pick)], target);
     }
+    vacant_.assign(lattice_.x_of(target), lattice_.y_of(target), false);
     code_[target] = quiescent;
     agent_[target] = p.citizen;
     hardship_[target] = p.hardship;

@@ -1,6 +1,12 @@
 #include "confsim/sim/lattice.hpp"
 
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
+#include <bit>
 #include <cmath>
+#include <cstring>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -46,6 +52,7 @@ Window::Window(WindowShape shape, double radius) : shape_(shape), radius_(radius
   for (int dy = -r; dy <= r; ++dy) {
     const int w = half_width(shape, radius, dy);
     if (w < 0) continue;
+    rows_.push_back({dy, w});
     for (int dx = -w; dx <= w; ++dx)
       if (dx != 0 || dy != 0) offsets_.push_back({dx, dy});
     if (!rects_.empty() && rects_.back().dy1 == dy - 1 && rects_.back().dx1 == w)
@@ -63,13 +70,23 @@ bool Lattice::fits(const Window& window) const {
   return !torus_ || (span <= width_ && span <= height_);
 }
 
-WindowCounter::WindowCounter(const Lattice& lattice, int reach)
+std::size_t WindowCounter::table_size(const Lattice& lattice, int reach) {
+  const auto pad = 2 * static_cast<std::size_t>(reach);
+  return (lattice.width() + pad + 1) * (lattice.height() + pad + 1);
+}
+
+WindowCounter::WindowCounter(const Lattice& lattice, int reach, std::uint32_t* storage)
     : lattice_(lattice),
       reach_(reach),
       padded_width_(lattice.width() + 2 * static_cast<std::uint32_t>(reach)),
       padded_height_(lattice.height() + 2 * static_cast<std::uint32_t>(reach)),
       stride_(static_cast<std::size_t>(padded_width_) + 1),
-      table_(stride_ * (static_cast<std::size_t>(padded_height_) + 1), 0U) {}
+      table_(storage) {}
+
+WindowCounter::WindowCounter(const Lattice& lattice, int reach) : WindowCounter(lattice, reach, nullptr) {
+  owned_.assign(table_size(lattice, reach), 0U);
+  table_ = owned_.data();
+}
 
 void WindowCounter::accumulate_columns() {
   // Strips of columns, each walked down the rows: every thread streams through its own memory.
@@ -114,6 +131,121 @@ void WindowCounter::totals_along_row(std::uint32_t x, std::uint32_t y, std::uint
     std::uint32_t* __restrict o = out;
     for (std::uint32_t i = 0; i < n; ++i) o[i] += b1[i] - b0[i] - t1[i] + t0[i];
   }
+}
+
+CellBits::CellBits(const Lattice& lattice, int reach)
+    : lattice_(lattice),
+      reach_(reach),
+      row_bits_((lattice.width() + 2 * static_cast<std::size_t>(reach) + 63) / 64 * 64),
+      padded_rows_(lattice.height() + 2 * static_cast<std::size_t>(reach)),
+      words_(padded_rows_ * (row_bits_ / 64) + 1, 0U) {}
+
+void CellBits::rebuild_equal(const std::int8_t* codes, std::int8_t value) {
+  const std::uint32_t w = lattice_.width();
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, padded_rows_), [&](const tbb::blocked_range<std::size_t>& rows) {
+    for (std::size_t py = rows.begin(); py != rows.end(); ++py)
+      build_row(py, [&](std::uint32_t y, std::uint32_t x0, std::uint32_t n) {
+        const std::int8_t* cell = codes + static_cast<std::size_t>(y) * w + x0;
+        std::uint64_t bits = 0;
+        if (n == 64) {
+          // Eight bytes at a time: a byte equal to `value` becomes its lowest bit, then the eight
+          // bits are gathered by one multiply (their positions 0, 8, …, 56 land on 56 … 63).
+          const std::uint64_t pattern = 0x0101010101010101ULL * static_cast<std::uint8_t>(value);
+          for (int part = 0; part < 8; ++part) {
+            std::uint64_t bytes = 0;
+            std::memcpy(&bytes, cell + 8 * part, 8);
+            std::uint64_t diff = bytes ^ pattern;  // zero bytes where equal
+            diff |= diff >> 4;
+            diff |= diff >> 2;
+            diff |= diff >> 1;
+            const std::uint64_t equal = ~diff & 0x0101010101010101ULL;
+            bits |= ((equal * 0x0102040810204080ULL) >> 56) << (8 * part);
+          }
+          return bits;
+        }
+        for (std::uint32_t k = 0; k < n; ++k) bits |= static_cast<std::uint64_t>(cell[k] == value ? 1U : 0U) << k;
+        return bits;
+      });
+  });
+}
+
+void CellBits::assign(std::uint32_t x, std::uint32_t y, bool value) {
+  // A cell within reach of an edge has a copy beyond the opposite edge on a torus.
+  const auto r = static_cast<std::size_t>(reach_);
+  std::size_t columns[2] = {x + r, x + r}, rows[2] = {y + r, y + r};
+  if (lattice_.torus()) {
+    const std::uint32_t w = lattice_.width(), h = lattice_.height();
+    if (x < r) columns[1] = x + r + w;
+    if (x + r >= w) columns[1] = x + r - w;
+    if (y < r) rows[1] = y + r + h;
+    if (y + r >= h) rows[1] = y + r - h;
+  }
+  for (const std::size_t py : rows)
+    for (const std::size_t px : columns) {
+      const std::size_t at = py * row_bits_ + px;
+      const std::uint64_t bit = std::uint64_t{1} << (at & 63);
+      words_[at >> 6] = value ? (words_[at >> 6] | bit) : (words_[at >> 6] & ~bit);
+    }
+}
+
+std::size_t positions_of(const std::int8_t* codes, std::size_t n, std::int8_t a, std::int8_t b, std::uint32_t* out) {
+  std::size_t found = 0, i = 0;
+#if defined(__AVX2__)
+  const __m256i va = _mm256_set1_epi8(a), vb = _mm256_set1_epi8(b);
+  for (; i + 32 <= n; i += 32) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + i));
+    auto hits = static_cast<std::uint32_t>(
+        _mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(v, va), _mm256_cmpeq_epi8(v, vb))));
+    for (; hits != 0; hits &= hits - 1) out[found++] = static_cast<std::uint32_t>(i) + std::countr_zero(hits);
+  }
+#endif
+  for (; i < n; ++i) {
+    out[found] = static_cast<std::uint32_t>(i);
+    found += codes[i] == a || codes[i] == b;
+  }
+  return found;
+}
+
+static_assert(std::endian::native == std::endian::little, "WindowBits reads bits in memory order");
+
+WindowBits::WindowBits(const Window& window, const CellBits& cells)
+    : window_(&window), bytes_(reinterpret_cast<const unsigned char*>(cells.words())) {
+  std::uint32_t index = 0;  // offsets() lists the rows' cells in order, the centre left out
+  for (const WindowRow& row : window.rows()) {
+    const auto width = static_cast<unsigned>(2 * row.half_width + 1);
+    const std::ptrdiff_t row_start = cells.step({-row.half_width, row.dy});
+    for (unsigned done = 0; done < width; done += kChunkBits) {
+      const unsigned n = std::min(kChunkBits, width - done);
+      std::uint64_t mask = (std::uint64_t{1} << n) - 1;
+      const auto centre_at = static_cast<unsigned>(row.half_width);
+      const bool has_centre = row.dy == 0 && centre_at >= done && centre_at < done + n;
+      if (has_centre) mask &= ~(std::uint64_t{1} << (centre_at - done));
+      chunks_.push_back({row_start + static_cast<std::ptrdiff_t>(done), mask, index,
+                         has_centre ? static_cast<int>(centre_at - done) : -1});
+      index += has_centre ? n - 1 : n;
+    }
+  }
+}
+
+std::uint32_t WindowBits::count(std::size_t centre) const {
+  std::uint32_t total = 0;
+  for (const Chunk& chunk : chunks_) total += static_cast<std::uint32_t>(std::popcount(read(centre, chunk)));
+  return total;
+}
+
+std::uint32_t WindowBits::select(std::size_t centre, std::uint32_t k) const {
+  for (const Chunk& chunk : chunks_) {
+    std::uint64_t bits = read(centre, chunk);
+    const auto here = static_cast<std::uint32_t>(std::popcount(bits));
+    if (k >= here) {
+      k -= here;
+      continue;
+    }
+    for (; k > 0; --k) bits &= bits - 1;  // drop the lowest k set bits
+    const int bit = std::countr_zero(bits);
+    return chunk.first_index + static_cast<std::uint32_t>(bit) - (chunk.centre_bit >= 0 && bit > chunk.centre_bit ? 1 : 0);
+  }
+  return 0;  // k ≥ count: not reached by callers that keep the contract
 }
 
 }  // namespace confsim::sim

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "confsim/agents/epstein.hpp"
+#include "confsim/sim/distributions.hpp"
 
 using namespace confsim::agents::epstein;
 
@@ -32,18 +33,45 @@ TEST_CASE("rule A activates strictly above the threshold", "[unit][epstein]") {
   CHECK_FALSE(activates(0.05, 0.0, 0.0, 0.1));  // grievance below T with no risk
 }
 
-TEST_CASE("whole-number rounding of C/A equals rounding in double for every count a window holds",
-          "[property][epstein]") {
-  // Windows are capped below 2^16 cells; every pair up to 1,200 and a band near the cap.
-  const auto check = [](std::int32_t cops, std::int32_t actives) {
-    for (RatioRounding r : {RatioRounding::floor, RatioRounding::round_half_even})
-      if (rounded_ratio_whole(cops, actives, r) != static_cast<std::int32_t>(rounded_ratio(cops, actives, r))) {
-        FAIL("C = " << cops << ", A = " << actives);
+
+TEST_CASE("rule A over a row gives the same decisions eight cells at a time as one at a time", "[property][epstein]") {
+  using confsim::sim::in_high_lane;
+  constexpr std::int32_t kSide = 16;  // small, so that some cells see more than the table holds
+  std::vector<double> odds(kSide * kSide);
+  for (std::int32_t c = 0; c < kSide; ++c)
+    for (std::int32_t a = 1; a < kSide; ++a) odds[c * kSide + a] = arrest_probability(c, a, 2.3, RatioRounding::floor);
+  confsim::sim::RandomStream draw(8, confsim::sim::StreamOwner::world, 0, 0, confsim::sim::Purpose::initial_attributes);
+  const std::uint32_t width = 203;  // not a multiple of eight: the tail is done one at a time
+  std::vector<std::int8_t> codes(width);
+  std::vector<float> hardship(width), risk(width);
+  std::vector<std::uint32_t> totals(width);
+  for (bool twice : {false, true})
+    for (int trial = 0; trial < 200; ++trial) {
+      for (std::uint32_t x = 0; x < width; ++x) {
+        codes[x] = static_cast<std::int8_t>(confsim::sim::draw_integer(draw, 0, 4));
+        hardship[x] = static_cast<float>(confsim::sim::draw_uniform(draw, 0, 1));
+        risk[x] = static_cast<float>(confsim::sim::draw_uniform(draw, 0, 1));
+        const auto cops = static_cast<std::uint32_t>(confsim::sim::draw_integer(draw, 0, 18));
+        const auto actives = static_cast<std::uint32_t>(confsim::sim::draw_integer(draw, codes[x] == active ? 1 : 0, 16));
+        totals[x] = cops | in_high_lane(actives);
       }
-  };
-  for (std::int32_t c = 0; c <= 1200; ++c)
-    for (std::int32_t a = 1; a <= 1200; ++a) check(c, a);
-  for (std::int32_t c = 65000; c <= 65535; ++c)
-    for (std::int32_t a : {1, 2, 3, 7, 130, 131, 255, 256, 257, 65534, 65535}) check(c, a);
-  SUCCEED();
+      const RuleA rule{1.0 - confsim::sim::draw_uniform(draw, 0.5, 1), 0.1, twice, odds.data(), kSide};
+      std::vector<std::int8_t> one_at_a_time = codes, vector = codes;
+      const bool beyond_a = decide_row({one_at_a_time.data(), hardship.data(), risk.data(), totals.data(), width}, rule, false);
+      const bool beyond_b = decide_row({vector.data(), hardship.data(), risk.data(), totals.data(), width}, rule, true);
+      REQUIRE(vector == one_at_a_time);
+      REQUIRE(beyond_a == beyond_b);
+      for (std::uint32_t x = 0; x < width; ++x) {
+        const bool free = codes[x] == quiescent || codes[x] == active;
+        if (!free || beyond_odds(totals[x], rule)) {
+          REQUIRE(vector[x] == codes[x]);
+          continue;
+        }
+        const std::int32_t was_active = codes[x] == active ? 1 : 0;
+        const auto c = static_cast<std::int32_t>(confsim::sim::low_lane(totals[x]));
+        const std::int32_t a = 1 + static_cast<std::int32_t>(confsim::sim::high_lane(totals[x])) - was_active + (twice ? was_active : 0);
+        const bool expected = activates(hardship[x] * rule.lawfulness, risk[x], arrest_probability(c, a, 2.3, RatioRounding::floor), 0.1);
+        REQUIRE(vector[x] == (expected ? active : quiescent));
+      }
+    }
 }

@@ -1,12 +1,15 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <map>
 #include <chrono>
 #include <set>
 #include <thread>
 
 #include "confsim/sim/distributions.hpp"
 #include "confsim/sim/lattice.hpp"
+#include "confsim/sim/window_sampler.hpp"
 
 using namespace confsim::sim;
 
@@ -100,4 +103,193 @@ TEST_CASE("row bands visit every row once, and bands at work together never shar
         for (std::uint32_t y = 0; y < height; ++y) REQUIRE(visits[y] == 1);
         CHECK_FALSE(overlap);
       }
+}
+
+namespace {
+
+// A random lattice of cell codes 0 … 3 with the given share of zeros.
+std::vector<std::int8_t> random_codes(const Lattice& lattice, double zeros, std::uint64_t seed) {
+  RandomStream draw(seed, StreamOwner::world, 0, 0, Purpose::initial_placement);
+  std::vector<std::int8_t> codes(lattice.cell_count());
+  for (auto& c : codes) c = draw_bernoulli(draw, zeros) ? 0 : static_cast<std::int8_t>(1 + draw_integer(draw, 0, 2));
+  return codes;
+}
+
+// The window's cells around c where codes == value, by offset index, the slow way.
+std::vector<std::uint32_t> brute_force_holding(const Lattice& lattice, const Window& window,
+                                               const std::vector<std::int8_t>& codes, CellIndex c, std::int8_t value) {
+  std::vector<std::uint32_t> found;
+  for (std::uint32_t i = 0; i < window.offsets().size(); ++i) {
+    CellIndex n = 0;
+    if (lattice.shifted(c, window.offsets()[i], n) && codes[n] == value) found.push_back(i);
+  }
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("cell bits, window counts and picks agree with the lattice cell by cell", "[property][lattice]") {
+  for (bool torus : {true, false})
+    for (WindowShape shape : {WindowShape::euclidean, WindowShape::von_neumann, WindowShape::moore})
+      // 30 makes rows wider than one 57-bit read; 1.7 the paper's eight neighbours.
+      for (double r : {1.0, 1.7, 7.0, 30.0}) {
+        const Lattice lattice(torus ? 67 : 70, torus ? 63 : 41, torus);
+        const Window window(shape, r);
+        if (!lattice.fits(window)) continue;
+        const auto codes = random_codes(lattice, 0.3, 11);
+        CellBits bits(lattice, window.reach());
+        bits.rebuild_equal(codes.data(), 0);
+        CellBits generic(lattice, window.reach());
+        generic.rebuild([&](CellIndex c) { return codes[c] == 0; });
+        const WindowBits in_window(window, bits);
+        INFO((torus ? "torus " : "bounded ") << to_string(shape) << " r=" << r);
+        for (std::uint32_t y = 0; y < lattice.height(); ++y)
+          for (std::uint32_t x = 0; x < lattice.width(); ++x) {
+            if (r > 10 && (7 * x + y) % 5 != 0) continue;  // wide windows: a sample of cells, for time
+            const CellIndex c = lattice.index(x, y);
+            const std::size_t centre = bits.position(x, y);
+            REQUIRE(bits.test(centre) == (codes[c] == 0));
+            REQUIRE(generic.test(centre) == (codes[c] == 0));
+            const auto expected = brute_force_holding(lattice, window, codes, c, 0);
+            REQUIRE(in_window.count(centre) == expected.size());
+            std::vector<std::uint32_t> picked;
+            for (std::uint32_t k = 0; k < expected.size(); ++k) picked.push_back(in_window.select(centre, k));
+            REQUIRE(picked == expected);
+            // Every offset's bit, through the padding: a probe sees what the lattice holds.
+            std::size_t wrong = 0;
+            for (std::size_t i = 0; i < window.offsets().size(); ++i) {
+              CellIndex n = 0;
+              const bool inside = lattice.shifted(c, window.offsets()[i], n);
+              wrong += bits.test(centre + static_cast<std::size_t>(bits.step(window.offsets()[i]))) !=
+                       (inside && codes[n] == 0);
+            }
+            REQUIRE(wrong == 0);
+          }
+        // A cell set or cleared changes its wrapped copies too.
+        const CellIndex corner = lattice.index(0, 0);
+        bits.assign(0, 0, codes[corner] != 0);
+        CellIndex far = 0;
+        if (torus && lattice.shifted(corner, {-1, -1}, far)) {
+          const std::size_t from_far = bits.position(lattice.x_of(far), lattice.y_of(far));
+          CHECK(bits.test(from_far + static_cast<std::size_t>(bits.step({1, 1}))) == (codes[corner] != 0));
+        }
+        std::vector<std::uint32_t> listed;
+        bits.for_each_in_row(5, [&](std::uint32_t x) { listed.push_back(x); });
+        std::vector<std::uint32_t> expected_row;
+        for (std::uint32_t x = 0; x < lattice.width(); ++x)
+          if (codes[lattice.index(x, 5)] == 0 && !(x == 0 && 5 == 0)) expected_row.push_back(x);
+        CHECK(listed == expected_row);
+      }
+}
+
+TEST_CASE("positions of codes in a row are listed in order", "[unit][lattice]") {
+  const Lattice lattice(101, 1, false);
+  const auto codes = random_codes(lattice, 0.2, 5);
+  std::vector<std::uint32_t> out(codes.size()), expected;
+  for (std::uint32_t i = 0; i < codes.size(); ++i)
+    if (codes[i] == 1 || codes[i] == 3) expected.push_back(i);
+  const std::size_t n = positions_of(codes.data(), codes.size(), 1, 3, out.data());
+  out.resize(n);
+  CHECK(out == expected);
+}
+
+namespace {
+
+// The sampler's documented rule, written out one agent at a time with nothing shared: probes from
+// the 16-bit halves of the stream's words after the first, the first that lands on a cell that
+// holds wins; after the probe blocks, a draw among the cells that hold.
+std::int32_t reference_pick(const StreamKey& key, std::uint32_t id, const Lattice& lattice, const Window& window,
+                            const std::vector<std::int8_t>& codes, CellIndex c, std::uint32_t blocks,
+                            std::uint32_t& first_word) {
+  const SmallRangeDraws draws(static_cast<std::uint32_t>(window.offsets().size()));
+  CompactStream words(key.seed, key.owner, id, key.tick, key.purpose);
+  std::vector<std::uint32_t> all;
+  for (std::uint32_t w = 0; w < 4 * blocks; ++w) all.push_back(words());
+  first_word = all[0];
+  for (std::uint32_t k = 2; k < 8 * blocks; ++k) {
+    std::uint32_t index = 0;
+    if (!draws.from_bits((all[k / 2] >> (16 * (k % 2))) & 0xFFFFU, index)) continue;
+    CellIndex n = 0;
+    if (lattice.shifted(c, window.offsets()[index], n) && codes[n] == 0) return static_cast<std::int32_t>(index);
+  }
+  const auto holding = brute_force_holding(lattice, window, codes, c, 0);
+  if (holding.empty()) return WindowSampler::kNone;
+  return static_cast<std::int32_t>(holding[draw_below(words, static_cast<std::uint32_t>(holding.size()))]);
+}
+
+}  // namespace
+
+TEST_CASE("the window sampler follows its rule, eight agents at a time as one at a time", "[property][lattice]") {
+  for (bool torus : {true, false})
+    for (double zeros : {0.25, 0.02, 0.0}) {  // crowded lattices reach the count-and-draw fallback
+      const Lattice lattice(45, 38, torus);
+      const Window window(WindowShape::von_neumann, 3);
+      const auto codes = random_codes(lattice, zeros, 21);
+      CellBits vacant(lattice, window.reach());
+      vacant.rebuild_equal(codes.data(), 0);
+      const WindowSampler sampler(window, vacant, 2);
+      const StreamKey key{99, StreamOwner::citizen, 17, Purpose::move_target};
+      std::vector<std::uint32_t> ids, centres;
+      for (CellIndex c = 0; c < lattice.cell_count(); ++c) {
+        ids.push_back(c * 7 + 1);
+        centres.push_back(static_cast<std::uint32_t>(vacant.position(lattice.x_of(c), lattice.y_of(c))));
+      }
+      const std::size_t n = ids.size();
+      std::vector<std::int32_t> picks(n), vector_hits(n), scalar_hits(n);
+      std::vector<std::uint32_t> first_words(n), vector_words(n), scalar_words(n);
+      WindowSampler::Scratch scratch;
+      sampler.pick(key, ids.data(), centres.data(), n, picks.data(), first_words.data(), scratch);
+      for (std::uint32_t block : {0U, 1U}) {
+        sampler.probe_block(key, block, ids.data(), centres.data(), n, vector_hits.data(), vector_words.data(), true);
+        sampler.probe_block(key, block, ids.data(), centres.data(), n, scalar_hits.data(), scalar_words.data(), false);
+        REQUIRE(vector_hits == scalar_hits);
+        if (block == 0) REQUIRE(vector_words == scalar_words);
+      }
+      std::size_t fallbacks = 0;
+      for (CellIndex c = 0; c < lattice.cell_count(); ++c) {
+        std::uint32_t first_word = 0;
+        INFO((torus ? "torus" : "bounded") << ", empty share " << zeros << ", cell " << c);
+        REQUIRE(picks[c] == reference_pick(key, ids[c], lattice, window, codes, c, 2, first_word));
+        REQUIRE(first_words[c] == first_word);
+        fallbacks += scalar_hits[c] == WindowSampler::kNone;
+      }
+      if (zeros < 0.05) CHECK(fallbacks > 0);
+    }
+}
+
+TEST_CASE("the window sampler picks every vacant cell equally often", "[property][lattice]") {
+  // One agent on a lattice whose window holds five vacant cells, over many ticks of its stream.
+  const Lattice lattice(15, 15, true);
+  const Window window(WindowShape::moore, 2);
+  std::vector<std::int8_t> codes(lattice.cell_count(), 1);
+  const CellIndex centre_cell = lattice.index(7, 7);
+  const std::vector<Offset> vacant_at = {{-2, -2}, {0, -1}, {1, 0}, {2, 2}, {-1, 2}};
+  for (const Offset& o : vacant_at) {
+    CellIndex n = 0;
+    lattice.shifted(centre_cell, o, n);
+    codes[n] = 0;
+  }
+  CellBits vacant(lattice, window.reach());
+  vacant.rebuild_equal(codes.data(), 0);
+  const WindowSampler sampler(window, vacant);
+  const auto centre = static_cast<std::uint32_t>(vacant.position(7, 7));
+  const std::uint32_t id = 3;
+  std::map<std::int32_t, int> seen;
+  constexpr int kTicks = 50000;
+  WindowSampler::Scratch scratch;
+  for (std::uint32_t tick = 0; tick < kTicks; ++tick) {
+    std::int32_t pick = 0;
+    std::uint32_t word = 0;
+    sampler.pick({5, StreamOwner::citizen, tick, Purpose::move_target}, &id, &centre, 1, &pick, &word, scratch);
+    ++seen[pick];
+  }
+  REQUIRE(seen.size() == vacant_at.size());
+  double chi2 = 0;
+  for (const auto& [index, count] : seen) {
+    const Offset o = window.offsets()[static_cast<std::size_t>(index)];
+    CHECK(std::count_if(vacant_at.begin(), vacant_at.end(), [&](Offset v) { return v.dx == o.dx && v.dy == o.dy; }) == 1);
+    const double expected = double(kTicks) / double(vacant_at.size());
+    chi2 += (count - expected) * (count - expected) / expected;
+  }
+  CHECK(chi2 < 18.47);  // the 0.999 quantile of chi-square with 4 degrees of freedom
 }

@@ -114,10 +114,13 @@ TEST_CASE("small-range draws are uniform, rejected 16-bit draws being skipped", 
     const int bins = n == 148U ? 4 : 3;
     std::vector<int> counts(static_cast<std::size_t>(bins));
     int accepted = 0, tried = 0;
+    std::uint32_t word = 0;
     while (accepted < 100000) {
       std::uint32_t v = 0;
+      if (tried % 2 == 0) word = s();
+      const std::uint32_t bits = (word >> (16 * (tried % 2))) & 0xFFFFU;
       ++tried;
-      if (!draws.try_draw(s, v)) continue;
+      if (!draws.from_bits(bits, v)) continue;
       REQUIRE(v < n);
       ++accepted;
       ++counts[static_cast<std::size_t>(std::uint64_t{v} * static_cast<std::uint64_t>(bins) / n)];
@@ -129,4 +132,40 @@ TEST_CASE("small-range draws are uniform, rejected 16-bit draws being skipped", 
     CHECK(chi2 < (bins == 4 ? 16.27 : 13.82));
     if (n == 49'152U) CHECK(std::abs(double(tried - accepted) / tried - 0.25) < 0.01);
   }
+}
+
+TEST_CASE("Philox4x32-10 matches Random123's known-answer vectors", "[unit][rng]") {
+  // kat_vectors: "philox4x32 10" with zero counter and key, and with the digits of pi.
+  const auto zero = r123::Philox4x32{}({{0, 0, 0, 0}}, {{0, 0}});
+  CHECK(zero.v[0] == 0x6627e8d5U);
+  CHECK(zero.v[1] == 0xe169c58dU);
+  CHECK(zero.v[2] == 0xbc57ac4cU);
+  CHECK(zero.v[3] == 0x9b00dbd8U);
+  const auto pi = r123::Philox4x32{}({{0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}}, {{0xa4093822, 0x299f31d0}});
+  CHECK(pi.v[0] == 0xd16cfe09U);
+  CHECK(pi.v[1] == 0x94fdccebU);
+  CHECK(pi.v[2] == 0x5001e420U);
+  CHECK(pi.v[3] == 0x24126ea1U);
+}
+
+TEST_CASE("a compact stream is Philox4x32-10 over (id, tick, owner and purpose, block) keyed by the seed",
+          "[unit][rng]") {
+  const std::uint64_t seed = 0x0123456789abcdefULL;
+  CompactStream s(seed, StreamOwner::cop, 77, 12, Purpose::move_target);
+  const std::uint32_t lane = (static_cast<std::uint32_t>(StreamOwner::cop) << 16) |
+                             static_cast<std::uint32_t>(Purpose::move_target);
+  for (std::uint32_t block = 0; block < 3; ++block) {
+    const auto expected = r123::Philox4x32{}({{77, 12, lane, block}}, {{0x89abcdefU, 0x01234567U}});
+    for (int w = 0; w < 4; ++w) REQUIRE(s() == expected.v[w]);
+  }
+  CompactStream skipped(seed, StreamOwner::cop, 77, 12, Purpose::move_target);
+  skipped.skip_blocks(2);
+  CHECK(skipped.next_block().v[1] == r123::Philox4x32{}({{77, 12, lane, 2}}, {{0x89abcdefU, 0x01234567U}}).v[1]);
+  const auto first = [](CompactStream c) { return c(); };
+  const std::uint32_t base = first(CompactStream(seed, StreamOwner::cop, 77, 12, Purpose::move_target));
+  CHECK(first(CompactStream(seed + 1, StreamOwner::cop, 77, 12, Purpose::move_target)) != base);
+  CHECK(first(CompactStream(seed, StreamOwner::citizen, 77, 12, Purpose::move_target)) != base);
+  CHECK(first(CompactStream(seed, StreamOwner::cop, 78, 12, Purpose::move_target)) != base);
+  CHECK(first(CompactStream(seed, StreamOwner::cop, 77, 13, Purpose::move_target)) != base);
+  CHECK(first(CompactStream(seed, StreamOwner::cop, 77, 12, Purpose::release_placement)) != base);
 }

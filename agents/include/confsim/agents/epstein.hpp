@@ -40,18 +40,41 @@ struct Parameters {
   static Parameters from(const sim::Scenario& scenario);
 };
 
+// What stands in a cell, and what a citizen is, in the run file's snapshots (CF flag_values).
+enum CellCode : std::int8_t { empty = 0, quiescent = 1, active = 2, jailed = 3, cop = 4, removed = 5 };
+
 // (C/A) rounded as the rule says.
 double rounded_ratio(std::int32_t cops, std::int32_t actives, RatioRounding rounding);
-// The same for a rule that rounds (floor or round_half_even), in integer arithmetic: equal to
-// rounded_ratio() for counts below 2^16, because C/A in double never comes within rounding error
-// of a whole or half number it does not equal.
-std::int32_t rounded_ratio_whole(std::int32_t cops, std::int32_t actives, RatioRounding rounding);
 // P = 1 − exp(−k·(C/A)_v).
 double arrest_probability(std::int32_t cops, std::int32_t actives, double k, RatioRounding rounding);
 // Rule A: active iff G − R·P > T.
 inline bool activates(double grievance, double risk_aversion, double arrest_prob, double threshold) {
   return grievance - risk_aversion * arrest_prob > threshold;
 }
+
+// Rule A for one row of the lattice, as the model applies it each tick: every free citizen
+// (quiescent or active) becomes active iff G − R·P > T, with G = H·(1 − L) and P looked up by the
+// cops C and actives A in its window; other cells keep their code. A citizen whose C or A may be
+// beyond the table (beyond_odds, which does not depend on the cell's own state) is left as it is,
+// and the return value says whether there was one, so that the caller can decide it with P
+// computed.
+struct RuleARow {
+  std::int8_t* codes;  // CellCode per cell, updated in place
+  const float* hardship;
+  const float* risk_aversion;
+  const std::uint32_t* window_totals;  // cops in the low lane, active citizens (centre included) in the high
+  std::uint32_t width;
+};
+struct RuleA {
+  double lawfulness;  // 1 − L
+  double threshold;   // T
+  bool self_twice;    // SelfCount::twice_when_active
+  const double* odds;  // P for C·odds_side + A, 0 ≤ C, A < odds_side
+  std::int32_t odds_side;
+};
+bool beyond_odds(std::uint32_t window_total, const RuleA& rule);
+// allow_vector = false takes the one-cell-at-a-time form, for tests that hold the two to each other.
+bool decide_row(const RuleARow& row, const RuleA& rule, bool allow_vector = true);
 
 const sim::ModelSchema& schema();
 std::unique_ptr<sim::Model> make_model(const sim::Scenario& scenario, std::uint64_t seed);

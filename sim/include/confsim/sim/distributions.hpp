@@ -24,8 +24,10 @@ inline std::int64_t draw_integer(RandomStream& stream, std::int64_t low, std::in
 
 // Uniform integer in [0, n), 0 < n < 2^32: Lemire's multiply-shift with rejection (ACM TOMACS
 // 2019), exact and with no division except on the rare rejection path. For the hot loops that draw
-// for every agent every tick; draw_integer serves everything else.
-inline std::uint32_t draw_below(RandomStream& stream, std::uint32_t n) {
+// for every agent every tick; draw_integer serves everything else. Any stream of 32-bit words
+// (RandomStream, CompactStream) will do.
+template <class Stream>
+std::uint32_t draw_below(Stream& stream, std::uint32_t n) {
   std::uint64_t product = std::uint64_t{stream()} * n;
   auto low = static_cast<std::uint32_t>(product);
   if (low < n) {
@@ -48,21 +50,9 @@ class SmallRangeDraws {
 
   explicit SmallRangeDraws(std::uint32_t n) : n_(n), reject_below_(n == 0 ? 0 : kMaxRange % n) {}
   std::uint32_t range() const { return n_; }
+  std::uint32_t reject_below() const { return reject_below_; }
 
-  // Sets `value` and returns true, or returns false when these 16 bits were rejected.
-  bool try_draw(RandomStream& stream, std::uint32_t& value) {
-    if (halves_left_ == 0) {
-      word_ = stream();
-      halves_left_ = 2;
-    }
-    const std::uint32_t bits = word_ & 0xFFFFU;
-    word_ >>= 16;
-    --halves_left_;
-    return from_bits(bits, value);
-  }
-
-  // The same draw from 16 given bits (the low half of a word, then the high half), for callers
-  // that take a stream's words themselves to evaluate several draws at once.
+  // The draw from 16 bits of a stream (callers take the low half of a word, then the high half).
   bool from_bits(std::uint32_t bits, std::uint32_t& value) const {
     const std::uint32_t product = bits * n_;
     value = product >> 16;
@@ -71,8 +61,6 @@ class SmallRangeDraws {
 
  private:
   std::uint32_t n_, reject_below_;
-  std::uint32_t word_ = 0;
-  int halves_left_ = 0;
 };
 
 inline bool draw_bernoulli(RandomStream& stream, double probability) {

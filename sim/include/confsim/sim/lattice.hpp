@@ -1,6 +1,8 @@
 #pragma once
 // Square lattices, neighbourhood windows and O(1)-per-rectangle window counts.
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -34,6 +36,12 @@ struct OffsetRect {
   int dx0, dx1, dy0, dy1;
 };
 
+// One row of a window: the offsets (dx, dy) with |dx| ≤ half_width, the centre among them when dy = 0.
+struct WindowRow {
+  int dy;
+  int half_width;
+};
+
 // The cells an agent sees: its offsets (own cell excluded) and the same set cut into disjoint
 // rectangles, so that a count over the window costs one summed-area query per rectangle.
 class Window {
@@ -45,6 +53,8 @@ class Window {
   const std::vector<Offset>& offsets() const { return offsets_; }
   // Rectangles covering the window including the centre cell, pairwise disjoint.
   const std::vector<OffsetRect>& rects() const { return rects_; }
+  // Its rows from top (dy = −reach) to bottom: offsets() lists the same cells in the same order.
+  const std::vector<WindowRow>& rows() const { return rows_; }
 
  private:
   WindowShape shape_;
@@ -52,6 +62,7 @@ class Window {
   int reach_ = 0;
   std::vector<Offset> offsets_;
   std::vector<OffsetRect> rects_;
+  std::vector<WindowRow> rows_;
 };
 
 class Lattice {
@@ -87,21 +98,6 @@ class Lattice {
   std::uint32_t width_, height_;
   bool torus_;
 };
-
-// Calls body(x0, y, first, n) for each run of cells of one row inside [begin, end): cells first …
-// first + n − 1, at columns x0 … x0 + n − 1 of row y. Loops over a block of cells use it to know
-// their coordinates without a division per cell.
-template <class Body>
-void for_row_runs(const Lattice& lattice, CellIndex begin, CellIndex end, Body&& body) {
-  const std::uint32_t w = lattice.width();
-  CellIndex c = begin;
-  while (c < end) {
-    const std::uint32_t x0 = lattice.x_of(c), y = lattice.y_of(c);
-    const std::uint32_t n = std::min<CellIndex>(w - x0, end - c);
-    body(x0, y, c, n);
-    c += n;
-  }
-}
 
 // Runs body(y_begin, y_end) over bands of whole rows in parallel, such that bands running at the
 // same time lie more than 2·reach rows apart: work that writes anywhere within `reach` rows of the
@@ -154,6 +150,10 @@ constexpr std::uint32_t in_high_lane(std::uint32_t value) { return value << kLan
 class WindowCounter {
  public:
   WindowCounter(const Lattice& lattice, int reach);
+  // The same on storage the caller owns, of at least table_size() values: for models that reuse
+  // one per-cell scratch buffer for the steps of a tick that need it one after another.
+  WindowCounter(const Lattice& lattice, int reach, std::uint32_t* storage);
+  static std::size_t table_size(const Lattice& lattice, int reach);
   // Rebuilds from a per-cell value (e.g. 1 where an active citizen stands, or two packed lanes).
   template <class CellValue>
   void rebuild(CellValue&& value_of_cell);
@@ -173,10 +173,12 @@ class WindowCounter {
   int reach_;
   std::uint32_t padded_width_, padded_height_;
   std::size_t stride_;
-  std::vector<std::uint32_t> table_;  // (padded_width_ + 1) × (padded_height_ + 1), first row/column zero
+  std::vector<std::uint32_t> owned_;  // the table, unless the caller lent storage for it
+  // (padded_width_ + 1) × (padded_height_ + 1), first row and column zero
+  std::uint32_t* table_;
   // Row py of the table, 1-based as the table is (row 0 is the zero row).
-  std::uint32_t* row(std::size_t py) { return table_.data() + py * stride_; }
-  const std::uint32_t* row(std::size_t py) const { return table_.data() + py * stride_; }
+  std::uint32_t* row(std::size_t py) { return table_ + py * stride_; }
+  const std::uint32_t* row(std::size_t py) const { return table_ + py * stride_; }
   void accumulate_columns();
 };
 
@@ -187,6 +189,7 @@ void WindowCounter::rebuild(CellValue&& value_of_cell) {
   const bool torus = lattice_.torus();
   // Padding wider than the lattice (a bounded lattice's big window) wraps more than once.
   const auto wrap = [](std::int64_t v, std::int64_t n) { return ((v % n) + n) % n; };
+  std::fill(row(0), row(0) + stride_, 0U);  // borrowed storage holds whatever was there before
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, padded_height_), [&](const tbb::blocked_range<std::size_t>& r) {
     for (std::size_t py = r.begin(); py != r.end(); ++py) {
       std::uint32_t* here = row(py + 1);
@@ -218,6 +221,142 @@ void WindowCounter::rebuild(CellValue&& value_of_cell) {
     }
   });
   accumulate_columns();
+}
+
+// The indices i < n at which codes[i] is `a` or `b`, in increasing order, into out (room for n);
+// returns how many. For listing the agents of a kind along a row without a branch per cell.
+std::size_t positions_of(const std::int8_t* codes, std::size_t n, std::int8_t a, std::int8_t b, std::uint32_t* out);
+
+// The cells of a lattice where something holds (an empty cell, an active citizen), one bit each,
+// padded by a window reach as WindowCounter is: wrapped copies on a torus, zeros beyond a bounded
+// lattice. Every cell of a window then lies a fixed number of bits from the centre wherever the
+// centre stands, so a probe is one bit test and a window row is a word or two, at the edge as in
+// the middle; and the rows a window spans stay in the first-level cache (15 rows of a 4000-wide
+// lattice are 8 KB).
+class CellBits {
+ public:
+  CellBits(const Lattice& lattice, int reach);
+  // Sets each cell's bit to holds(cell), in parallel over rows.
+  template <class Holds>
+  void rebuild(Holds&& holds);
+  // The same for holds(cell) = (codes[cell] == value), eight cells to a word operation.
+  void rebuild_equal(const std::int8_t* codes, std::int8_t value);
+  // Sets one cell's bit, and its wrapped copies in the padding.
+  void assign(std::uint32_t x, std::uint32_t y, bool value);
+
+  // Where cell (x, y) is in the padded bits, and how far an offset moves from there.
+  std::size_t position(std::uint32_t x, std::uint32_t y) const {
+    return (static_cast<std::size_t>(y) + static_cast<std::size_t>(reach_)) * row_bits_ + x +
+           static_cast<std::size_t>(reach_);
+  }
+  std::ptrdiff_t step(Offset o) const { return static_cast<std::ptrdiff_t>(o.dy) * row_bits_ + o.dx; }
+  bool test(std::size_t position) const { return ((words_[position >> 6] >> (position & 63)) & 1U) != 0; }
+  // The padded bits themselves, bit p in word p / 64 at place p % 64, and how many there are.
+  const std::uint64_t* words() const { return words_.data(); }
+  std::size_t bit_count() const { return padded_rows_ * row_bits_; }
+
+  // Calls visit(x) for each cell (x, y) of row y that holds, in order of x.
+  template <class Visit>
+  void for_each_in_row(std::uint32_t y, Visit&& visit) const;
+
+ private:
+  const Lattice& lattice_;
+  int reach_;
+  std::size_t row_bits_;  // bits per padded row, a whole number of words
+  std::size_t padded_rows_;
+  std::vector<std::uint64_t> words_;  // the padded rows, then one spare word so 64-bit reads never leave it
+
+  // Row py of the padded bits (its words) from a row of cell values given 64 at a time.
+  template <class Words>
+  void build_row(std::size_t py, Words&& cells_from);
+};
+
+template <class Visit>
+void CellBits::for_each_in_row(std::uint32_t y, Visit&& visit) const {
+  const std::size_t begin = position(0, y), end = begin + lattice_.width();
+  for (std::size_t word = begin >> 6; word <= (end - 1) >> 6; ++word) {
+    std::uint64_t bits = words_[word];
+    const std::size_t base = word << 6;
+    if (base < begin) bits &= ~std::uint64_t{0} << (begin - base);
+    if (base + 64 > end) bits &= ~std::uint64_t{0} >> (base + 64 - end);
+    for (; bits != 0; bits &= bits - 1)
+      visit(static_cast<std::uint32_t>(base + static_cast<std::size_t>(std::countr_zero(bits)) - begin));
+  }
+}
+
+template <class Words>
+void CellBits::build_row(std::size_t py, Words&& cells_from) {
+  std::uint64_t* out = words_.data() + py * (row_bits_ / 64);
+  std::fill(out, out + row_bits_ / 64, 0U);
+  const std::int64_t y = static_cast<std::int64_t>(py) - reach_;
+  const auto h = static_cast<std::int64_t>(lattice_.height());
+  const bool torus = lattice_.torus();
+  if (!torus && (y < 0 || y >= h)) return;
+  const auto source_row = static_cast<std::uint32_t>(((y % h) + h) % h);
+  const std::uint32_t w = lattice_.width();
+  const auto place = [&](std::uint64_t value, std::size_t at) {  // 64 bits at bit `at` of the row
+    out[at >> 6] |= value << (at & 63);
+    if ((at & 63) != 0 && (at >> 6) + 1 < row_bits_ / 64) out[(at >> 6) + 1] |= value >> (64 - (at & 63));
+  };
+  const auto r = static_cast<std::size_t>(reach_);
+  for (std::uint32_t x = 0; x < w; x += 64) {
+    const std::uint32_t n = std::min(64U, w - x);
+    place(cells_from(source_row, x, n), r + x);
+  }
+  if (!torus) return;
+  // The wrapped columns either side: a window fits the torus, so reach < width.
+  const auto bit_at = [&](std::size_t at) { return (out[at >> 6] >> (at & 63)) & 1U; };
+  for (std::size_t px = 0; px < r; ++px) {
+    out[px >> 6] |= bit_at(px + w) << (px & 63);
+    const std::size_t right = r + w + px;
+    out[right >> 6] |= bit_at(r + px) << (right & 63);
+  }
+}
+
+// A window as read from one CellBits: each row cut into chunks of at most 57 bits, so that a chunk
+// is one unaligned 64-bit read at a fixed distance from the centre's position, a shift and a mask
+// (one chunk a row for windows up to 57 cells wide). The centre never counts.
+class WindowBits {
+ public:
+  WindowBits(const Window& window, const CellBits& cells);
+  const Window& window() const { return *window_; }
+  // How many cells of the window around `centre` (a position in the cells) hold.
+  std::uint32_t count(std::size_t centre) const;
+  // The k-th of them (from 0), as its index in window().offsets(); requires k < count.
+  std::uint32_t select(std::size_t centre, std::uint32_t k) const;
+
+ private:
+  static constexpr unsigned kChunkBits = 57;  // what a 64-bit read holds after a shift of up to 7
+  struct Chunk {
+    std::ptrdiff_t from;       // first bit, relative to the centre
+    std::uint64_t mask;        // the chunk's bits, the centre's cleared
+    std::uint32_t first_index;  // the offset index of its first cell
+    int centre_bit;            // the centre's bit in the chunk, or −1
+  };
+  const Window* window_;
+  const unsigned char* bytes_;
+  std::vector<Chunk> chunks_;
+
+  std::uint64_t read(std::size_t centre, const Chunk& chunk) const {
+    const auto position = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(centre) + chunk.from);
+    std::uint64_t word = 0;
+    std::memcpy(&word, bytes_ + (position >> 3), sizeof word);  // bits in memory order: little-endian
+    return (word >> (position & 7)) & chunk.mask;
+  }
+};
+
+template <class Holds>
+void CellBits::rebuild(Holds&& holds) {
+  const std::uint32_t w = lattice_.width();
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, padded_rows_), [&](const tbb::blocked_range<std::size_t>& rows) {
+    for (std::size_t py = rows.begin(); py != rows.end(); ++py)
+      build_row(py, [&](std::uint32_t y, std::uint32_t x0, std::uint32_t n) {
+        std::uint64_t value = 0;
+        const CellIndex first = y * w + x0;
+        for (std::uint32_t k = 0; k < n; ++k) value |= static_cast<std::uint64_t>(holds(first + k) ? 1U : 0U) << k;
+        return value;
+      });
+  });
 }
 
 }  // namespace confsim::sim

@@ -6,6 +6,7 @@
 // numbers with every standard library.
 #include <Random123/philox.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 
@@ -84,6 +85,58 @@ class RandomStream {
   Philox::key_type key_;
   Philox::ctr_type counter_;
   Philox::ctr_type block_{};
+  unsigned used_ = kWordsPerBlock;
+};
+
+// The same keyed stream on Philox4x32-10 (Random123; the generator of cuRAND and TensorFlow):
+// 128-bit blocks for half the arithmetic of RandomStream's 256-bit ones, computed for eight agents
+// side by side where that pays (WindowSampler). For the draws every moving agent makes every
+// tick, where a few words suffice and the generator would otherwise be a third of the tick. The seed is the key; the counter holds (agent id, tick, owner and purpose,
+// block), so agent ids and ticks must be below 2^32, and owner and purpose below 2^16.
+class CompactStream {
+ public:
+  using result_type = std::uint32_t;
+  using Philox = r123::Philox4x32;
+  using Block = Philox::ctr_type;
+
+  CompactStream(std::uint64_t seed, StreamOwner owner, std::uint32_t agent_id, std::uint32_t tick,
+                Purpose purpose) noexcept
+      : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}},
+        counter_{{agent_id, tick, lane(owner, purpose), 0}} {}
+
+  static constexpr result_type min() noexcept { return 0; }
+  static constexpr result_type max() noexcept { return std::numeric_limits<result_type>::max(); }
+  // The third counter word: the stream's owner kind and purpose.
+  static constexpr std::uint32_t lane(StreamOwner owner, Purpose purpose) noexcept {
+    return (static_cast<std::uint32_t>(owner) << 16) | static_cast<std::uint32_t>(purpose);
+  }
+
+  // The next whole block (a partly used block is passed over).
+  Block next_block() noexcept {
+    block_ = Philox{}(counter_, key_);
+    ++counter_.v[3];
+    used_ = kWordsPerBlock;
+    return block_;
+  }
+  // Moves past the first `blocks` blocks, e.g. those compact_first_blocks computed.
+  void skip_blocks(std::uint32_t blocks) noexcept {
+    counter_.v[3] += blocks;
+    used_ = kWordsPerBlock;
+  }
+
+  result_type operator()() noexcept {
+    if (used_ == kWordsPerBlock) {
+      next_block();
+      used_ = 0;
+    }
+    return block_.v[used_++];
+  }
+
+ private:
+  static constexpr unsigned kWordsPerBlock = 4;
+  Philox::key_type key_;
+  Philox::ctr_type counter_;
+  Block block_{};
   unsigned used_ = kWordsPerBlock;
 };
 

@@ -1,0 +1,181 @@
+#include "confsim/sim/window_sampler.hpp"
+
+#include <bit>
+#include <limits>
+#include <stdexcept>
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
+namespace confsim::sim {
+
+WindowSampler::WindowSampler(const Window& window, const CellBits& cells, std::uint32_t probe_blocks)
+    : window_(&window),
+      cells_(&cells),
+      window_bits_(window, cells),
+      probe_blocks_(probe_blocks),
+      draws_(static_cast<std::uint32_t>(window.offsets().size())) {
+  if (window.offsets().size() >= SmallRangeDraws::kMaxRange)
+    throw std::invalid_argument("a window of " + std::to_string(window.offsets().size()) +
+                                " cells is too large for 16-bit probes");
+  if (cells.bit_count() >= std::numeric_limits<std::uint32_t>::max())
+    throw std::invalid_argument("a lattice too large for 32-bit probe positions");
+  for (const Offset& o : window.offsets()) steps_.push_back(static_cast<std::int32_t>(cells.step(o)));
+}
+
+void WindowSampler::probe_block_one_at_a_time(const StreamKey& key, std::uint32_t block, const std::uint32_t* ids,
+                                              const std::uint32_t* centres, std::size_t n, std::int32_t* hits,
+                                              std::uint32_t* first_words) const {
+  const std::uint32_t first_probe_word = block == 0 ? 1 : 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    CompactStream stream(key.seed, key.owner, ids[i], key.tick, key.purpose);
+    stream.skip_blocks(block);
+    const CompactStream::Block words = stream.next_block();
+    if (block == 0) first_words[i] = words.v[0];
+    hits[i] = kNone;
+    for (std::uint32_t k = 2 * first_probe_word; k < 8 && hits[i] < 0; ++k) {
+      std::uint32_t index = 0;
+      if (draws_.from_bits((words.v[k / 2] >> (16 * (k % 2))) & 0xFFFFU, index) &&
+          cells_->test(centres[i] + static_cast<std::size_t>(static_cast<std::ptrdiff_t>(steps_[index]))))
+        hits[i] = static_cast<std::int32_t>(index);
+    }
+  }
+}
+
+#if defined(__AVX2__)
+namespace {
+
+// Philox4x32-10's constants (Salmon et al., SC'11; Random123's philox.h).
+constexpr std::uint32_t kMultiplier0 = 0xD2511F53U, kMultiplier1 = 0xCD9E8D57U;
+constexpr std::uint32_t kWeyl0 = 0x9E3779B9U, kWeyl1 = 0xBB67AE85U;
+
+// The high and low halves of the 32 × 32-bit products a·m, lane by lane: the even lanes'
+// products come whole from one multiplication, the odd lanes' from a second on a shifted copy.
+inline void mulhilo(__m256i a, __m256i m, __m256i& hi, __m256i& lo) {
+  const __m256i even = _mm256_mul_epu32(a, m), odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);
+  hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+  lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+}
+
+void probe_block_avx2(const StreamKey& key, std::uint32_t block, const std::uint32_t* ids,
+                                              const std::uint32_t* centres, std::size_t n, const std::int32_t* steps,
+                                              const std::uint32_t* cell_words, std::uint32_t range,
+                                              std::uint32_t reject_below, std::int32_t* hits,
+                                              std::uint32_t* first_words) {
+  const auto k0 = static_cast<std::uint32_t>(key.seed), k1 = static_cast<std::uint32_t>(key.seed >> 32);
+  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(kMultiplier0));
+  const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kMultiplier1));
+  const __m256i tick = _mm256_set1_epi32(static_cast<int>(key.tick));
+  const __m256i lane = _mm256_set1_epi32(static_cast<int>(CompactStream::lane(key.owner, key.purpose)));
+  const __m256i block_index = _mm256_set1_epi32(static_cast<int>(block));
+  const __m256i range_v = _mm256_set1_epi32(static_cast<int>(range));
+  const __m256i accept_above = _mm256_set1_epi32(static_cast<int>(reject_below) - 1);
+  const __m256i low16 = _mm256_set1_epi32(0xFFFF), one = _mm256_set1_epi32(1), thirty_one = _mm256_set1_epi32(31);
+  const __m256i none = _mm256_set1_epi32(-1);
+  for (std::size_t i = 0; i + 8 <= n; i += 8) {
+    __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ids + i)), x1 = tick, x2 = lane, x3 = block_index;
+    std::uint32_t key0 = k0, key1 = k1;
+    for (int round = 0; round < 10; ++round) {
+      __m256i hi0, lo0, hi1, lo1;
+      mulhilo(x0, m0, hi0, lo0);
+      mulhilo(x2, m1, hi1, lo1);
+      x0 = _mm256_xor_si256(_mm256_xor_si256(hi1, x1), _mm256_set1_epi32(static_cast<int>(key0)));
+      x2 = _mm256_xor_si256(_mm256_xor_si256(hi0, x3), _mm256_set1_epi32(static_cast<int>(key1)));
+      x1 = lo1;
+      x3 = lo0;
+      key0 += kWeyl0;
+      key1 += kWeyl1;
+    }
+    if (block == 0) _mm256_storeu_si256(reinterpret_cast<__m256i*>(first_words + i), x0);
+    const __m256i centre = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(centres + i));
+    const __m256i words[4] = {x0, x1, x2, x3};
+    __m256i hit = none;
+    // Probes in stream order; a lane keeps its first hit.
+    for (int k = block == 0 ? 2 : 0; k < 8; ++k) {
+      const __m256i word = words[k / 2];
+      const __m256i bits = (k % 2 == 0) ? _mm256_and_si256(word, low16) : _mm256_srli_epi32(word, 16);
+      const __m256i product = _mm256_mullo_epi32(bits, range_v);
+      const __m256i index = _mm256_srli_epi32(product, 16);
+      const __m256i drawn = _mm256_cmpgt_epi32(_mm256_and_si256(product, low16), accept_above);
+      const __m256i step = _mm256_i32gather_epi32(steps, index, 4);
+      const __m256i position = _mm256_add_epi32(centre, step);
+      const __m256i cell_word =
+          _mm256_i32gather_epi32(reinterpret_cast<const int*>(cell_words), _mm256_srli_epi32(position, 5), 4);
+      const __m256i set = _mm256_and_si256(_mm256_srlv_epi32(cell_word, _mm256_and_si256(position, thirty_one)), one);
+      const __m256i first = _mm256_and_si256(_mm256_and_si256(drawn, _mm256_cmpeq_epi32(set, one)),
+                                             _mm256_cmpeq_epi32(hit, none));
+      hit = _mm256_blendv_epi8(hit, index, first);
+    }
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(hits + i), hit);
+  }
+}
+
+}  // namespace
+#endif
+
+void WindowSampler::probe_block(const StreamKey& key, std::uint32_t block, const std::uint32_t* ids,
+                                const std::uint32_t* centres, std::size_t n, std::int32_t* hits,
+                                std::uint32_t* first_words, bool allow_vector) const {
+  std::size_t done = 0;
+#if defined(__AVX2__)
+  // The cells' 64-bit words read as 32-bit words, bit p in word p / 32: true on a little-endian
+  // processor, which every x86-64 is.
+  if (allow_vector) {
+    done = n / 8 * 8;
+    probe_block_avx2(key, block, ids, centres, done, steps_.data(), reinterpret_cast<const std::uint32_t*>(cells_->words()),
+                     draws_.range(), draws_.reject_below(), hits, first_words);
+  }
+#else
+  (void)allow_vector;
+#endif
+  probe_block_one_at_a_time(key, block, ids + done, centres + done, n - done, hits + done,
+                            first_words == nullptr ? nullptr : first_words + done);
+}
+
+void WindowSampler::pick(const StreamKey& key, const std::uint32_t* ids, const std::uint32_t* centres, std::size_t n,
+                         std::int32_t* picks, std::uint32_t* first_words, Scratch& scratch) const {
+  if (n == 0) return;
+  if (steps_.empty()) {
+    for (std::size_t i = 0; i < n; ++i) {
+      picks[i] = kNone;
+      first_words[i] = CompactStream(key.seed, key.owner, ids[i], key.tick, key.purpose)();
+    }
+    return;
+  }
+  probe_block(key, 0, ids, centres, n, picks, first_words);
+  // Later blocks for the agents still without a cell, gathered so that they too go eight at a time.
+  scratch.pending.resize(n);
+  std::size_t m = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    scratch.pending[m] = static_cast<std::uint32_t>(i);
+    m += picks[i] == kNone;
+  }
+  scratch.ids.resize(m);
+  scratch.centres.resize(m);
+  scratch.hits.resize(m);
+  for (std::uint32_t block = 1; block < probe_blocks_ && m > 0; ++block) {
+    for (std::size_t j = 0; j < m; ++j) {
+      scratch.ids[j] = ids[scratch.pending[j]];
+      scratch.centres[j] = centres[scratch.pending[j]];
+    }
+    probe_block(key, block, scratch.ids.data(), scratch.centres.data(), m, scratch.hits.data(), nullptr);
+    std::size_t still = 0;
+    for (std::size_t j = 0; j < m; ++j) {
+      picks[scratch.pending[j]] = scratch.hits[j];
+      scratch.pending[still] = scratch.pending[j];
+      still += scratch.hits[j] == kNone;
+    }
+    m = still;
+  }
+  for (std::size_t j = 0; j < m; ++j) {
+    const std::uint32_t i = scratch.pending[j];
+    const std::uint32_t holding = window_bits_.count(centres[i]);
+    if (holding == 0) continue;
+    CompactStream stream(key.seed, key.owner, ids[i], key.tick, key.purpose);
+    stream.skip_blocks(probe_blocks_);
+    picks[i] = static_cast<std::int32_t>(window_bits_.select(centres[i], draw_below(stream, holding)));
+  }
+}
+
+}  // namespace confsim::sim
