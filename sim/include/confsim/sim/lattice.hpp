@@ -255,9 +255,9 @@ class CellBits {
   const std::uint64_t* words() const { return words_.data(); }
   std::size_t bit_count() const { return padded_rows_ * row_bits_; }
 
-  // Calls visit(x) for each cell (x, y) of row y that holds, in order of x.
+  // Calls visit(x) for each cell (x, y), x0 ≤ x < x1, of row y that holds, in order of x.
   template <class Visit>
-  void for_each_in_row(std::uint32_t y, Visit&& visit) const;
+  void for_each_in_row(std::uint32_t y, std::uint32_t x0, std::uint32_t x1, Visit&& visit) const;
 
  private:
   const Lattice& lattice_;
@@ -272,15 +272,16 @@ class CellBits {
 };
 
 template <class Visit>
-void CellBits::for_each_in_row(std::uint32_t y, Visit&& visit) const {
-  const std::size_t begin = position(0, y), end = begin + lattice_.width();
+void CellBits::for_each_in_row(std::uint32_t y, std::uint32_t x0, std::uint32_t x1, Visit&& visit) const {
+  if (x0 >= x1) return;
+  const std::size_t row_start = position(0, y), begin = row_start + x0, end = row_start + x1;
   for (std::size_t word = begin >> 6; word <= (end - 1) >> 6; ++word) {
     std::uint64_t bits = words_[word];
     const std::size_t base = word << 6;
     if (base < begin) bits &= ~std::uint64_t{0} << (begin - base);
     if (base + 64 > end) bits &= ~std::uint64_t{0} >> (base + 64 - end);
     for (; bits != 0; bits &= bits - 1)
-      visit(static_cast<std::uint32_t>(base + static_cast<std::size_t>(std::countr_zero(bits)) - begin));
+      visit(static_cast<std::uint32_t>(base + static_cast<std::size_t>(std::countr_zero(bits)) - row_start));
   }
 }
 
