@@ -127,9 +127,11 @@ int main(int argc, char** argv) {
 
     // The stretch starts when the warm-up's last tick ends (or, with no warm-up, at the start).
     auto t_measure = t_start;
+    std::uint64_t rss_running = 0;  // resident memory while ticks run, sampled at the end of each
     std::map<std::string, double> phases_at_start, steps_at_start;
     const sim::PhaseTimes all = sim::run_simulation(
         info, *model, *recorder, [&](std::int64_t tick, std::int64_t, const sim::PhaseTimes& so_far) {
+          if (tick > warmup || warmup == 0) rss_running = std::max(rss_running, status_bytes("VmRSS"));
           if (warmup > 0 && tick == warmup) {
             t_measure = std::chrono::steady_clock::now();
             phases_at_start = so_far.seconds;
@@ -144,6 +146,11 @@ int main(int argc, char** argv) {
     const auto steps = minus(model->step_seconds(), steps_at_start);
     const std::uint64_t peak = status_bytes("VmHWM");
     const double agents = static_cast<double>(model->field_agents());
+    // Citizens, where the model has them: the size of its output's "citizen" dimension.
+    double citizens = 0;
+    for (const auto& d : model->output_schema().dimensions)
+      if (d.name == "citizen") citizens = static_cast<double>(d.size);
+    const double state = static_cast<double>(rss_running > rss_before ? rss_running - rss_before : 0);
     const double per_tick = seconds / static_cast<double>(measured);
     double phase_total = 0;
     for (const auto& [k, v] : phases) phase_total += v;
@@ -159,7 +166,10 @@ int main(int argc, char** argv) {
               << ", \"record_share\": " << (phase_total > 0 ? phases.at("record") / phase_total : 0.0)
               << ", \"phase_ms_per_tick\": " << json_map(phase_ms) << ", \"step_ms_per_tick\": " << json_map(step_ms)
               << ", \"peak_rss_bytes\": " << peak << ", \"rss_before_model_bytes\": " << rss_before
-              << ", \"bytes_per_agent\": " << static_cast<double>(peak - rss_before) / agents << "}" << std::endl;
+              << ", \"bytes_per_agent\": " << static_cast<double>(peak - rss_before) / agents
+              << ", \"running_rss_bytes\": " << rss_running << ", \"state_bytes_per_agent\": " << state / agents
+              << ", \"citizens\": " << citizens
+              << ", \"state_bytes_per_citizen\": " << (citizens > 0 ? state / citizens : 0.0) << "}" << std::endl;
     return 0;
   } catch (const sim::InputError& e) {
     std::cerr << e.what() << "\n";

@@ -168,6 +168,12 @@ struct MoveTable {
   std::vector<std::uint32_t> claim_codes;
 };
 
+// Where a citizen is and in what state, for snapshots.
+struct Where {
+  std::uint16_t x, y;  // the schema caps lattice sides at 65,535
+  std::int8_t state;
+};
+
 struct Tally {
   std::int64_t quiescent = 0, active = 0, jailed = 0, cops = 0;
   double hardship = 0;  // summed over free citizens
@@ -261,8 +267,8 @@ class EpsteinModel final : public sim::Model {
                 {"mean_grievance", "mean grievance H(1 - L) of free citizens", "1", {}, sim::StorageType::float64, {}}};
     s.snapshots = {{"cell_state", "what occupies each cell", "1", {"y", "x"}, sim::StorageType::int8, kCodeNames},
                    {"citizen_state", "state of each citizen", "1", {"citizen"}, sim::StorageType::int8, kCodeNames},
-                   {"citizen_x", "column of each citizen's cell", "1", {"citizen"}, sim::StorageType::int32, {}},
-                   {"citizen_y", "row of each citizen's cell", "1", {"citizen"}, sim::StorageType::int32, {}}};
+                   {"citizen_x", "column of each citizen's cell", "1", {"citizen"}, coordinate_type(), {}},
+                   {"citizen_y", "row of each citizen's cell", "1", {"citizen"}, coordinate_type(), {}}};
     s.statics = {{"citizen_hardship", "perceived hardship H", "1", {"citizen"}, sim::StorageType::float32, {}},
                  {"citizen_risk_aversion", "risk aversion R", "1", {"citizen"}, sim::StorageType::float32, {}}};
     s.events.kinds = {"arrest"};
@@ -408,39 +414,89 @@ class EpsteinModel final : public sim::Model {
     pending_events_.clear();
   }
 
+  // Calls emit(agent, x, y, cell) for each citizen on cells [begin, end), in cell order.
+  template <class Emit>
+  void for_citizens_on(std::size_t begin, std::size_t end, Emit&& emit) const {
+    const std::uint32_t w = lattice_.width();
+    auto x = static_cast<std::uint32_t>(begin % w), y = static_cast<std::uint32_t>(begin / w);
+    for (std::size_t c = begin; c < end; ++c) {
+      const std::int8_t code = code_[c];
+      if (code != empty && code != cop) emit(agent_[c], x, y, c);
+      if (++x == w) {
+        x = 0;
+        ++y;
+      }
+    }
+  }
+
   void snapshot(std::vector<sim::VariableData>& out) const override {
-    std::vector<std::int8_t> states(n_citizens_, removed);
-    std::vector<std::int32_t> xs(n_citizens_), ys(n_citizens_);
-    const auto place = [&](std::uint32_t citizen, CellIndex c, std::int8_t state) {
-      states[citizen] = state;
-      xs[citizen] = static_cast<std::int32_t>(lattice_.x_of(c));
-      ys[citizen] = static_cast<std::int32_t>(lattice_.y_of(c));
+    out.resize(4);
+    auto& cells = sim::variable_in<std::int8_t>(out, 0, code_.size());
+    std::copy(code_.begin(), code_.end(), cells.begin());
+    auto& states = sim::variable_in<std::int8_t>(out, 1, n_citizens_);
+    std::fill(states.begin(), states.end(), std::int8_t{removed});
+    if (coordinate_type() == sim::StorageType::int16)
+      place_citizens(out, sim::variable_in<std::int16_t>(out, 2, n_citizens_), sim::variable_in<std::int16_t>(out, 3, n_citizens_));
+    else
+      place_citizens(out, sim::variable_in<std::int32_t>(out, 2, n_citizens_), sim::variable_in<std::int32_t>(out, 3, n_citizens_));
+  }
+
+  // Coordinates in snapshots take two bytes where the lattice allows (a third of a snapshot's size).
+  sim::StorageType coordinate_type() const {
+    return std::max(p_.width, p_.height) <= 32767 ? sim::StorageType::int16 : sim::StorageType::int32;
+  }
+
+  // Citizens' states and coordinates into the snapshot's per-citizen variables (states, filled
+  // with `removed` beforehand, and xs and ys).
+  template <class Coordinate>
+  void place_citizens(std::vector<sim::VariableData>& out, std::vector<Coordinate>& xs, std::vector<Coordinate>& ys) const {
+    auto& states = std::get<std::vector<std::int8_t>>(out[1]);
+    const auto place = [&](std::size_t citizen, const Where& w) {
+      states[citizen] = w.state;
+      xs[citizen] = static_cast<Coordinate>(w.x);
+      ys[citizen] = static_cast<Coordinate>(w.y);
     };
-    sim::parallel_blocks(code_.size(), [&](std::size_t begin, std::size_t end) {
-      for (std::size_t c = begin; c < end; ++c)
-        if (code_[c] != empty && code_[c] != cop) place(agent_[c], static_cast<CellIndex>(c), code_[c]);
-    });
-    for (const Prisoner& p : jail_) place(p.citizen, p.cell, jailed);
+    sim::scatter_by_target<Where>(
+        code_.size(), n_citizens_,
+        [&](std::size_t begin, std::size_t end, auto&& emit) {
+          for_citizens_on(begin, end, [&](std::uint32_t citizen, std::uint32_t x, std::uint32_t y, std::size_t c) {
+            emit(citizen, Where{static_cast<std::uint16_t>(x), static_cast<std::uint16_t>(y), code_[c]});
+          });
+        },
+        place, snapshot_scratch_);
+    const auto at = [&](CellIndex c, std::int8_t state) {
+      return Where{static_cast<std::uint16_t>(lattice_.x_of(c)), static_cast<std::uint16_t>(lattice_.y_of(c)), state};
+    };
+    for (const Prisoner& p : jail_) place(p.citizen, at(p.cell, jailed));
     for (const Departed& d : removed_)
-      if (!is_cop(d.agent)) place(d.agent, d.cell, removed);
-    out = {code_, std::move(states), std::move(xs), std::move(ys)};
+      if (!is_cop(d.agent)) place(d.agent, at(d.cell, removed));
   }
 
   void statics(std::vector<sim::VariableData>& out) const override {
-    // Called before the first tick, when every citizen is on the lattice.
     std::vector<float> hardship(n_citizens_), risk_aversion(n_citizens_);
-    sim::parallel_blocks(code_.size(), [&](std::size_t begin, std::size_t end) {
-      for (std::size_t c = begin; c < end; ++c)
-        if (code_[c] != empty && code_[c] != cop) {
-          hardship[agent_[c]] = hardship_[c];
-          risk_aversion[agent_[c]] = risk_aversion_[c];
-        }
-    });
+    struct Attributes {
+      float hardship, risk_aversion;
+    };
+    std::vector<std::pair<std::uint32_t, Attributes>> grouped;
+    sim::scatter_by_target<Attributes>(
+        code_.size(), n_citizens_,
+        [&](std::size_t begin, std::size_t end, auto&& emit) {
+          for_citizens_on(begin, end, [&](std::uint32_t citizen, std::uint32_t, std::uint32_t, std::size_t c) {
+            emit(citizen, Attributes{hardship_[c], risk_aversion_[c]});
+          });
+        },
+        [&](std::size_t citizen, const Attributes& a) {
+          hardship[citizen] = a.hardship;
+          risk_aversion[citizen] = a.risk_aversion;
+        },
+        grouped);
     for (const Prisoner& p : jail_) {
       hardship[p.citizen] = p.hardship;
       risk_aversion[p.citizen] = p.risk_aversion;
     }
-    out = {std::move(hardship), std::move(risk_aversion)};
+    out.clear();  // moved in one by one: a braced list would copy them
+    out.emplace_back(std::move(hardship));
+    out.emplace_back(std::move(risk_aversion));
   }
 
  private:
@@ -478,6 +534,7 @@ class EpsteinModel final : public sim::Model {
   std::vector<Departed> removed_;
   std::int64_t arrests_last_tick_ = 0;
   sim::WindowSampler::Scratch release_scratch_;
+  mutable std::vector<std::pair<std::uint32_t, Where>> snapshot_scratch_;  // sorting citizens for snapshots
   std::vector<sim::EventRecord> pending_events_;
 
   bool is_cop(std::uint32_t agent) const { return agent >= n_citizens_; }

@@ -18,6 +18,7 @@ namespace confsim::output::detail {
 hid_t memory_type(sim::StorageType type) {
   switch (type) {
     case sim::StorageType::int8: return H5T_NATIVE_INT8;
+    case sim::StorageType::int16: return H5T_NATIVE_INT16;
     case sim::StorageType::int32: return H5T_NATIVE_INT32;
     case sim::StorageType::float32: return H5T_NATIVE_FLOAT;
     case sim::StorageType::float64: return H5T_NATIVE_DOUBLE;

@@ -30,6 +30,7 @@ using detail::write_compressed_chunks;
 hid_t file_type(sim::StorageType type) {
   switch (type) {
     case sim::StorageType::int8: return H5T_STD_I8LE;
+    case sim::StorageType::int16: return H5T_STD_I16LE;
     case sim::StorageType::int32: return H5T_STD_I32LE;
     case sim::StorageType::float32: return H5T_IEEE_F32LE;
     case sim::StorageType::float64: return H5T_IEEE_F64LE;

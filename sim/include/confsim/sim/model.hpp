@@ -21,7 +21,7 @@ struct DimensionSpec {
   std::vector<std::string> labels;  // names along a categorical dimension (region, faction …); else indices
 };
 
-enum class StorageType { int8, int32, float32, float64 };
+enum class StorageType { int8, int16, int32, float32, float64 };
 
 struct VariableSpec {
   std::string name;
@@ -56,8 +56,19 @@ struct EventRecord {
   std::int32_t target_actor = kNoActor;
 };
 
-using VariableData = std::variant<std::vector<std::int8_t>, std::vector<std::int32_t>, std::vector<float>,
-                                  std::vector<double>>;
+using VariableData = std::variant<std::vector<std::int8_t>, std::vector<std::int16_t>, std::vector<std::int32_t>,
+                                  std::vector<float>, std::vector<double>>;
+
+// Element i of `out` as a vector of T with n elements, reusing the vector already there when it is
+// one: the recorder hands the same list to every snapshot, so large arrays keep their memory.
+// `out` must already hold all its elements (resize it first), so that no reference moves.
+template <class T>
+std::vector<T>& variable_in(std::vector<VariableData>& out, std::size_t i, std::size_t n) {
+  if (!std::holds_alternative<std::vector<T>>(out.at(i))) out[i] = std::vector<T>();
+  auto& v = std::get<std::vector<T>>(out[i]);
+  v.resize(n);
+  return v;
+}
 
 // Parameters that scheduled events may change during a run, by path.
 class LiveParameters {

@@ -6,6 +6,8 @@
 #include <tbb/parallel_for.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace confsim::sim {
@@ -33,6 +35,54 @@ T deterministic_sum(std::size_t n, Body&& body) {
   T total{};
   for (const T& p : partial) total += p;
   return total;
+}
+
+// Stores items from many sources into slots by target index, such as the agents standing in each
+// cell into per-agent arrays, in an order the cache can follow: produce(begin, end, emit) visits
+// sources [begin, end) and calls emit(target, item) for each of their items, every target below
+// n_targets emitted at most once; place(target, item) stores one. The items are first grouped by
+// target in buckets of 2^kScatterBucketBits targets, then placed bucket by bucket, so the stores of
+// a bucket land in a stretch of memory that stays in cache instead of anywhere at random. Targets
+// are distinct, so the result does not depend on the order of placing. `grouped` is work space,
+// kept by the caller so that its pages are not asked of the system again at every call.
+inline constexpr unsigned kScatterBucketBits = 15;
+inline constexpr std::size_t kScatterSourceBlock = std::size_t{1} << 18;
+template <class Item, class Produce, class Place>
+void scatter_by_target(std::size_t n_sources, std::size_t n_targets, Produce&& produce, Place&& place,
+                       std::vector<std::pair<std::uint32_t, Item>>& grouped) {
+  const std::size_t blocks = (n_sources + kScatterSourceBlock - 1) / kScatterSourceBlock;
+  const std::size_t buckets = (n_targets >> kScatterBucketBits) + 1;
+  const auto block_range = [&](std::size_t b) {
+    return std::pair<std::size_t, std::size_t>{b * kScatterSourceBlock, std::min(n_sources, (b + 1) * kScatterSourceBlock)};
+  };
+  std::vector<std::size_t> start(blocks * buckets, 0);  // counts, then where each block's part of a bucket starts
+  tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
+    const auto [begin, end] = block_range(b);
+    std::size_t* counts = start.data() + b * buckets;
+    produce(begin, end, [&](std::size_t target, const Item&) { ++counts[target >> kScatterBucketBits]; });
+  });
+  std::vector<std::size_t> bucket_start(buckets + 1, 0);
+  std::size_t at = 0;
+  for (std::size_t k = 0; k < buckets; ++k) {
+    bucket_start[k] = at;
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const std::size_t n = start[b * buckets + k];
+      start[b * buckets + k] = at;
+      at += n;
+    }
+  }
+  bucket_start[buckets] = at;
+  grouped.resize(at);
+  tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
+    const auto [begin, end] = block_range(b);
+    std::size_t* next = start.data() + b * buckets;
+    produce(begin, end, [&](std::size_t target, const Item& item) {
+      grouped[next[target >> kScatterBucketBits]++] = {static_cast<std::uint32_t>(target), item};
+    });
+  });
+  tbb::parallel_for(std::size_t{0}, buckets, [&](std::size_t k) {
+    for (std::size_t i = bucket_start[k]; i < bucket_start[k + 1]; ++i) place(grouped[i].first, grouped[i].second);
+  });
 }
 
 }  // namespace confsim::sim
