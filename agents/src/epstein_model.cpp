@@ -287,25 +287,26 @@ class EpsteinModel final : public sim::Model {
     hardship_.assign(cells, 0.0F);
     risk_aversion_.assign(cells, 0.0F);
     jail_left_.assign(p_.jailed_block_cell ? cells : 0, 0);
-    // Exactly n agents on distinct cells: the first n of a keyed shuffle of all cells, shuffled in
-    // the scratch buffer, which no step needs yet.
-    CellIndex* order = scratch_.data();
-    std::iota(order, order + cells, CellIndex{0});
+    // Exactly n agents on distinct cells, every set of cells equally likely, and among them exactly
+    // the cops, every choice equally likely: one pass over the cells in order (a shuffle of all
+    // cells costs a cache miss a swap). Citizens and cops are numbered in cell order; numbers are
+    // only the keys of their streams and their places in the output.
     RandomStream placement(seed_, StreamOwner::world, 0, 0, Purpose::initial_placement);
-    for (std::uint32_t i = 0; i < agents && i + 1 < cells; ++i) {
-      const auto j = static_cast<std::uint32_t>(sim::draw_integer(placement, i, cells - 1));
-      std::swap(order[i], order[j]);
-    }
-    sim::parallel_blocks(agents, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t i = begin; i < end; ++i) {
-        const CellIndex c = order[i];
-        agent_[c] = static_cast<std::uint32_t>(i);
-        if (is_cop(static_cast<std::uint32_t>(i))) {
-          code_[c] = cop;
-          continue;
-        }
-        code_[c] = quiescent;
-        RandomStream draw(seed_, StreamOwner::citizen, i, 0, Purpose::initial_attributes);
+    RandomStream kinds(seed_, StreamOwner::world, 1, 0, Purpose::initial_placement);
+    std::uint32_t agent = 0, citizen = 0, cop_number = 0;
+    std::uint32_t cops_left = n_cops_;
+    sim::select_in_order(placement, cells, agents, [&](std::uint32_t c, bool occupied) {
+      if (!occupied) return;
+      const bool is_a_cop = cops_left > 0 && sim::draw_below(kinds, agents - agent) < cops_left;
+      cops_left -= is_a_cop ? 1 : 0;
+      ++agent;
+      code_[c] = is_a_cop ? cop : quiescent;
+      agent_[c] = is_a_cop ? n_citizens_ + cop_number++ : citizen++;
+    });
+    sim::parallel_blocks(cells, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t c = begin; c < end; ++c) {
+        if (code_[c] != quiescent) continue;
+        RandomStream draw(seed_, StreamOwner::citizen, agent_[c], 0, Purpose::initial_attributes);
         hardship_[c] = static_cast<float>(sim::draw_uniform(draw, 0.0, 1.0));
         risk_aversion_[c] = static_cast<float>(sim::draw_uniform(draw, 0.0, 1.0));
       }

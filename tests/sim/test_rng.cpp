@@ -169,3 +169,27 @@ TEST_CASE("a compact stream is Philox4x32-10 over (id, tick, owner and purpose, 
   CHECK(first(CompactStream(seed, StreamOwner::cop, 77, 13, Purpose::move_target)) != base);
   CHECK(first(CompactStream(seed, StreamOwner::cop, 77, 12, Purpose::release_placement)) != base);
 }
+
+TEST_CASE("selection in order chooses exactly k items, each equally often", "[property][rng]") {
+  constexpr std::uint32_t kItems = 20, kChosen = 7, kTrials = 20000;
+  std::array<int, kItems> times{};
+  for (std::uint32_t trial = 0; trial < kTrials; ++trial) {
+    RandomStream s(trial, StreamOwner::world, 0, 0, Purpose::initial_placement);
+    std::uint32_t chosen = 0, last = 0;
+    bool in_order = true;
+    select_in_order(s, kItems, kChosen, [&](std::uint32_t i, bool yes) {
+      in_order = in_order && (i == 0 || i == last + 1);
+      last = i;
+      if (yes) {
+        ++chosen;
+        ++times[i];
+      }
+    });
+    REQUIRE(in_order);
+    REQUIRE(chosen == kChosen);
+  }
+  const double expected = double(kTrials) * kChosen / kItems;
+  double chi2 = 0;
+  for (int t : times) chi2 += (t - expected) * (t - expected) / expected;
+  CHECK(chi2 < 43.82);  // the 0.999 quantile of chi-square with 19 degrees of freedom
+}

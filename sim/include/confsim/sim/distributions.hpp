@@ -63,6 +63,18 @@ class SmallRangeDraws {
   std::uint32_t n_, reject_below_;
 };
 
+// Calls chosen(i, yes) for i = 0 … n − 1 in order, yes for exactly k of them, every k-subset
+// equally likely: Knuth's selection sampling (TAOCP vol. 2, Algorithm S), one exact draw per item.
+// For placing agents on a lattice in one pass over its cells, in order, instead of shuffling it.
+template <class Stream, class Chosen>
+void select_in_order(Stream& stream, std::uint32_t n, std::uint32_t k, Chosen&& chosen) {
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const bool yes = k > 0 && draw_below(stream, n - i) < k;
+    k -= yes ? 1 : 0;
+    chosen(i, yes);
+  }
+}
+
 inline bool draw_bernoulli(RandomStream& stream, double probability) {
   return boost::random::bernoulli_distribution<double>(probability)(stream);
 }
