@@ -199,9 +199,7 @@ void RegionLattice::act(std::int64_t tick, const FieldOrders& orders) {
   const auto office_reach2 = p_.office_reach * p_.office_reach;
   sim::parallel_blocks(groups, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
-      struck_by_[i] = -1;
-      killed_[i] = wounded_[i] = arrested_[i] = 0;
-      if (state_[i] != protesting) continue;
+      if (state_[i] != protesting) continue;  // no outcome: resolve() left the slots cleared
       const std::uint64_t id = first_protester_id_ + id_[i];
       RandomStream hit(seed_, StreamOwner::protester, id, t, Purpose::repression);
       RandomStream toll(seed_, StreamOwner::protester, id, t, Purpose::casualties);
@@ -249,9 +247,12 @@ Casualties RegionLattice::resolve() {
       part.wounded[a] += wounded_[i];
       part.arrested[a] += arrested_[i];
       people_[i] -= killed_[i];
+      const bool was_arrested = arrested_[i] > 0;
+      struck_by_[i] = -1;  // cleared for tomorrow's confrontations
+      killed_[i] = wounded_[i] = arrested_[i] = 0;
       if (people_[i] <= 0) {
         state_[i] = dead;
-      } else if (arrested_[i] > 0 && p_.jail_days > 0) {
+      } else if (was_arrested && p_.jail_days > 0) {
         state_[i] = detained;
         detention_left_[i] = static_cast<std::int32_t>(p_.jail_days);
       } else {
