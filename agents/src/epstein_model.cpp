@@ -210,7 +210,8 @@ constexpr std::uint32_t kStripColumns = 256;
 constexpr std::uint32_t kCommitRows = 64;
 
 constexpr std::uint32_t counted(std::int8_t code) {
-  return code == cop ? 1U : code == active ? sim::in_high_lane(1U) : 0U;
+  // Without a branch: what stands where is as random as the lattice.
+  return static_cast<std::uint32_t>(code == cop) | sim::in_high_lane(static_cast<std::uint32_t>(code == active));
 }
 
 class EpsteinModel final : public sim::Model {

@@ -110,8 +110,8 @@ std::uint32_t WindowCounter::total(std::uint32_t x, std::uint32_t y, const Windo
     // Padded coordinates of the rectangle's corners; the zero first row and column make the
     // "one before" corners valid indices.
     const std::size_t x0 = x + reach_ + rect.dx0, x1 = x + reach_ + rect.dx1 + 1;
-    const std::uint32_t* top = row(y + reach_ + rect.dy0);
-    const std::uint32_t* bottom = row(y + reach_ + rect.dy1 + 1);
+    const std::uint32_t* top = row_before(y, rect.dy0);
+    const std::uint32_t* bottom = row_before(y, rect.dy1 + 1);
     sum += bottom[x1] - bottom[x0] - top[x1] + top[x0];
   }
   return sum;
@@ -121,8 +121,8 @@ void WindowCounter::totals_along_row(std::uint32_t x, std::uint32_t y, std::uint
                                      std::uint32_t* out) const {
   std::fill(out, out + n, 0U);
   for (const OffsetRect& rect : window.rects()) {
-    const std::uint32_t* top = row(y + reach_ + rect.dy0);
-    const std::uint32_t* bottom = row(y + reach_ + rect.dy1 + 1);
+    const std::uint32_t* top = row_before(y, rect.dy0);
+    const std::uint32_t* bottom = row_before(y, rect.dy1 + 1);
     const std::size_t x0 = x + reach_ + rect.dx0, x1 = x + reach_ + rect.dx1 + 1;
     const std::uint32_t* __restrict b0 = bottom + x0;
     const std::uint32_t* __restrict b1 = bottom + x1;

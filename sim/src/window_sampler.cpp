@@ -63,49 +63,57 @@ void probe_block_avx2(const StreamKey& key, std::uint32_t block, const std::uint
                                               const std::uint32_t* cell_words, std::uint32_t range,
                                               std::uint32_t reject_below, std::int32_t* hits,
                                               std::uint32_t* first_words) {
-  const auto k0 = static_cast<std::uint32_t>(key.seed), k1 = static_cast<std::uint32_t>(key.seed >> 32);
+  // The rounds' keys, the same for every agent.
+  __m256i key0[10], key1[10];
+  for (std::uint32_t round = 0, k0 = static_cast<std::uint32_t>(key.seed), k1 = static_cast<std::uint32_t>(key.seed >> 32);
+       round < 10; ++round, k0 += kWeyl0, k1 += kWeyl1) {
+    key0[round] = _mm256_set1_epi32(static_cast<int>(k0));
+    key1[round] = _mm256_set1_epi32(static_cast<int>(k1));
+  }
   const __m256i m0 = _mm256_set1_epi32(static_cast<int>(kMultiplier0));
   const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kMultiplier1));
   const __m256i tick = _mm256_set1_epi32(static_cast<int>(key.tick));
   const __m256i lane = _mm256_set1_epi32(static_cast<int>(CompactStream::lane(key.owner, key.purpose)));
   const __m256i block_index = _mm256_set1_epi32(static_cast<int>(block));
-  const __m256i range_v = _mm256_set1_epi32(static_cast<int>(range));
-  const __m256i accept_above = _mm256_set1_epi32(static_cast<int>(reject_below) - 1);
-  const __m256i low16 = _mm256_set1_epi32(0xFFFF), one = _mm256_set1_epi32(1), thirty_one = _mm256_set1_epi32(31);
+  const __m256i range16 = _mm256_set1_epi16(static_cast<short>(range));
+  const __m256i reject16 = _mm256_set1_epi16(static_cast<short>(reject_below));
+  const __m256i low16 = _mm256_set1_epi32(0xFFFF), thirty_one = _mm256_set1_epi32(31);
   const __m256i none = _mm256_set1_epi32(-1);
+  const int first_word = block == 0 ? 1 : 0;
   for (std::size_t i = 0; i + 8 <= n; i += 8) {
     __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ids + i)), x1 = tick, x2 = lane, x3 = block_index;
-    std::uint32_t key0 = k0, key1 = k1;
     for (int round = 0; round < 10; ++round) {
       __m256i hi0, lo0, hi1, lo1;
       mulhilo(x0, m0, hi0, lo0);
       mulhilo(x2, m1, hi1, lo1);
-      x0 = _mm256_xor_si256(_mm256_xor_si256(hi1, x1), _mm256_set1_epi32(static_cast<int>(key0)));
-      x2 = _mm256_xor_si256(_mm256_xor_si256(hi0, x3), _mm256_set1_epi32(static_cast<int>(key1)));
+      x0 = _mm256_xor_si256(_mm256_xor_si256(hi1, x1), key0[round]);
+      x2 = _mm256_xor_si256(_mm256_xor_si256(hi0, x3), key1[round]);
       x1 = lo1;
       x3 = lo0;
-      key0 += kWeyl0;
-      key1 += kWeyl1;
     }
     if (block == 0) _mm256_storeu_si256(reinterpret_cast<__m256i*>(first_words + i), x0);
     const __m256i centre = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(centres + i));
     const __m256i words[4] = {x0, x1, x2, x3};
+    // Probes from the last to the first, each hit overwriting: what remains is the first hit.
     __m256i hit = none;
-    // Probes in stream order; a lane keeps its first hit.
-    for (int k = block == 0 ? 2 : 0; k < 8; ++k) {
-      const __m256i word = words[k / 2];
-      const __m256i bits = (k % 2 == 0) ? _mm256_and_si256(word, low16) : _mm256_srli_epi32(word, 16);
-      const __m256i product = _mm256_mullo_epi32(bits, range_v);
-      const __m256i index = _mm256_srli_epi32(product, 16);
-      const __m256i drawn = _mm256_cmpgt_epi32(_mm256_and_si256(product, low16), accept_above);
-      const __m256i step = _mm256_i32gather_epi32(steps, index, 4);
-      const __m256i position = _mm256_add_epi32(centre, step);
-      const __m256i cell_word =
-          _mm256_i32gather_epi32(reinterpret_cast<const int*>(cell_words), _mm256_srli_epi32(position, 5), 4);
-      const __m256i set = _mm256_and_si256(_mm256_srlv_epi32(cell_word, _mm256_and_si256(position, thirty_one)), one);
-      const __m256i first = _mm256_and_si256(_mm256_and_si256(drawn, _mm256_cmpeq_epi32(set, one)),
-                                             _mm256_cmpeq_epi32(hit, none));
-      hit = _mm256_blendv_epi8(hit, index, first);
+    for (int w = 3; w >= first_word; --w) {
+      // Both 16-bit probes of each word at once: the high halves of bits·range are the offset
+      // indices, the low halves decide rejection (a draw is kept when its low half ≥ reject_below).
+      const __m256i index16 = _mm256_mulhi_epu16(words[w], range16);
+      const __m256i low_half = _mm256_mullo_epi16(words[w], range16);
+      const __m256i drawn16 = _mm256_cmpeq_epi16(_mm256_max_epu16(low_half, reject16), low_half);
+      for (int half = 1; half >= 0; --half) {
+        const __m256i index = half == 1 ? _mm256_srli_epi32(index16, 16) : _mm256_and_si256(index16, low16);
+        // Where this probe was kept, the lane's sign bit is set.
+        const __m256i drawn = half == 1 ? drawn16 : _mm256_slli_epi32(drawn16, 16);
+        const __m256i position = _mm256_add_epi32(centre, _mm256_i32gather_epi32(steps, index, 4));
+        const __m256i cell_word =
+            _mm256_i32gather_epi32(reinterpret_cast<const int*>(cell_words), _mm256_srli_epi32(position, 5), 4);
+        // The cell's bit moved to the sign bit: shifted left by 31 − (position mod 32).
+        const __m256i set = _mm256_sllv_epi32(cell_word, _mm256_andnot_si256(position, thirty_one));
+        hit = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(hit), _mm256_castsi256_ps(index),
+                                                   _mm256_castsi256_ps(_mm256_and_si256(set, drawn))));
+      }
     }
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(hits + i), hit);
   }

@@ -179,6 +179,11 @@ class WindowCounter {
   // Row py of the table, 1-based as the table is (row 0 is the zero row).
   std::uint32_t* row(std::size_t py) { return table_ + py * stride_; }
   const std::uint32_t* row(std::size_t py) const { return table_ + py * stride_; }
+  // The table row before lattice row y + dy (so a rectangle of rows dy0 … dy1 is the difference of
+  // the rows before y + dy1 + 1 and before y + dy0).
+  const std::uint32_t* row_before(std::uint32_t y, int dy) const {
+    return row(static_cast<std::size_t>(static_cast<std::int64_t>(y) + reach_ + dy));
+  }
   void accumulate_columns();
 };
 
@@ -191,6 +196,9 @@ void WindowCounter::rebuild(CellValue&& value_of_cell) {
   const auto wrap = [](std::int64_t v, std::int64_t n) { return ((v % n) + n) % n; };
   std::fill(row(0), row(0) + stride_, 0U);  // borrowed storage holds whatever was there before
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, padded_height_), [&](const tbb::blocked_range<std::size_t>& r) {
+    // A row's values first, in a pass that vectorises, then their running sum.
+    std::vector<std::uint32_t> values(padded_width_);
+    const auto r_cells = static_cast<std::uint32_t>(reach_);
     for (std::size_t py = r.begin(); py != r.end(); ++py) {
       std::uint32_t* here = row(py + 1);
       here[0] = 0;
@@ -201,21 +209,22 @@ void WindowCounter::rebuild(CellValue&& value_of_cell) {
         continue;
       }
       const auto first = static_cast<CellIndex>((torus ? wrap(y, h) : y) * w);
-      std::uint32_t sum = 0;
-      std::uint32_t px = 0;
       // Left padding, the row itself, right padding: only the paddings need wrapping.
-      for (; px < static_cast<std::uint32_t>(reach_); ++px) {
+      for (std::uint32_t px = 0; px < r_cells; ++px) {
         const std::int64_t x = static_cast<std::int64_t>(px) - reach_;
-        if (torus) sum += static_cast<std::uint32_t>(value_of_cell(first + static_cast<CellIndex>(wrap(x, w))));
-        here[px + 1] = sum;
+        values[px] = torus ? static_cast<std::uint32_t>(value_of_cell(first + static_cast<CellIndex>(wrap(x, w)))) : 0U;
+        const std::uint32_t right = r_cells + static_cast<std::uint32_t>(w) + px;
+        if (right < padded_width_) {
+          const std::int64_t xr = static_cast<std::int64_t>(right) - reach_;
+          values[right] = torus ? static_cast<std::uint32_t>(value_of_cell(first + static_cast<CellIndex>(wrap(xr, w)))) : 0U;
+        }
       }
-      for (std::int64_t x = 0; x < w; ++x, ++px) {
-        sum += static_cast<std::uint32_t>(value_of_cell(first + static_cast<CellIndex>(x)));
-        here[px + 1] = sum;
-      }
-      for (; px < padded_width_; ++px) {
-        const std::int64_t x = static_cast<std::int64_t>(px) - reach_;
-        if (torus) sum += static_cast<std::uint32_t>(value_of_cell(first + static_cast<CellIndex>(wrap(x, w))));
+      std::uint32_t* const core = values.data() + r_cells;
+      for (std::uint32_t x = 0; x < static_cast<std::uint32_t>(w); ++x)
+        core[x] = static_cast<std::uint32_t>(value_of_cell(first + x));
+      std::uint32_t sum = 0;
+      for (std::uint32_t px = 0; px < padded_width_; ++px) {
+        sum += values[px];
         here[px + 1] = sum;
       }
     }
