@@ -6,7 +6,7 @@ that case's own. Timed cases run --repeat times, interleaved with the cases they
 with, and report the median and the best: a virtual machine's speed drifts from minute to minute.
 Standard library only.
 
-  bench/run_benchmarks.py                 # everything (about 50 minutes on 2 cores)
+  bench/run_benchmarks.py                 # everything (about 25 minutes on 2 cores)
   bench/run_benchmarks.py --quick         # without the 4000x4000 grids and full-scale Iraq (3 minutes)
   bench/run_benchmarks.py --json raw.jsonl --markdown tables.md
 """
