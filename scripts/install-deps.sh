@@ -15,7 +15,9 @@ packages=(
   openmpi-bin libopenmpi-dev slurm-wlm munge
   # Python readers used by tests and the scripts (run with /usr/bin/python3)
   python3 python3-h5py python3-xarray python3-h5netcdf python3-netcdf4 python3-pandas
-  python3-numpy python3-yaml python3-matplotlib
+  python3-numpy python3-yaml python3-matplotlib python3-pil
+  # R readers used by the tests (docs/analysis.md)
+  r-base-core r-cran-ncdf4 r-cran-hdf5r
 )
 
 sudo_cmd=()

@@ -15,59 +15,35 @@ import glob
 import os
 import sys
 
-try:
-    import h5py
-    import numpy as np
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-except ImportError as e:
-    sys.exit(f"plot_iraq_comparison: {e.name} is missing: apt-get install python3-h5py python3-numpy "
-             "python3-matplotlib, and run with /usr/bin/python3")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import confsim_files as files  # noqa: E402
 
+files.require("plot_iraq_comparison.py", "matplotlib")
+import numpy as np  # noqa: E402
+import confsim_plots as plots  # noqa: E402
+
+plt = plots.plt
 US_TARGETS = {"us_forces", "us_embassy", "us_convoy"}
 ATTACKS = {"rocket_attack", "ied_attack", "drone_attack"}
 
 
-def decode(ds):
-    names = ds.attrs["flag_meanings"]
-    names = (names.decode() if isinstance(names, bytes) else str(names)).split()
-    return dict(zip([int(v) for v in ds.attrs["flag_values"]], names))
+class Run(files.Run):
+    """A run of the Iraq model, with its events counted by month."""
 
-
-class Run:
     def __init__(self, path):
-        try:
-            f = h5py.File(path, "r")
-        except OSError as e:
-            sys.exit(f"plot_iraq_comparison: {path}: not a readable HDF5 file ({e})")
-        with f:
-            if f.attrs.get("model") not in (b"iraq_conflict", "iraq_conflict"):
-                sys.exit(f"plot_iraq_comparison: {path}: not a run of the iraq_conflict model")
-            start = f.attrs["start_date"]
-            self.start = dt.date.fromisoformat((start.decode() if isinstance(start, bytes) else str(start))[:10])
-            self.series = {k: f[k][...] for k in ("coalition_bases", "coalition_troops", "national_legitimacy",
-                                                  "active_militia_factions", "active_protesters", "legitimacy",
-                                                  "protesters_killed")}
-            self.regions = [x.decode() if isinstance(x, bytes) else str(x) for x in f["region"][...]]
-            g = f["events"]
-            self.events = {}
-            for col in ("kind", "actor", "target", "target_actor"):
-                codes = decode(g[col])
-                self.events[col] = np.array([codes.get(int(v), "?") for v in g[col][...]])
-            for col in ("tick", "killed", "arrested"):
-                self.events[col] = g[col][...].astype(int)
-        self.ticks = len(self.series["coalition_bases"])
+        super().__init__(path)
+        if self.model != "iraq_conflict":
+            raise files.InputProblem(f"{path}: a run of the {self.model} model, not of iraq_conflict")
+        self.regions = self.labels["region"]
+        self.ticks = len(self.days)
+        self.series = {k: s.values for k, s in self.series.items()}
 
-    def dates(self):
+    def day_list(self):
         return [self.start + dt.timedelta(days=int(t)) for t in range(self.ticks)]
 
     def monthly(self, mask):
         """Events per calendar month, on the first day of each month."""
-        months = {}
-        for t in range(self.ticks):
-            d = self.start + dt.timedelta(days=t)
-            months.setdefault(dt.date(d.year, d.month, 1), 0)
+        months = {dt.date(d.year, d.month, 1): 0 for d in self.day_list()}
         for t in self.events["tick"][mask]:
             d = self.start + dt.timedelta(days=int(t))
             months[dt.date(d.year, d.month, 1)] += 1
@@ -81,7 +57,7 @@ class Run:
 def load_arm(directory):
     paths = sorted(glob.glob(os.path.join(directory, "seed*.h5")))
     if not paths:
-        sys.exit(f"plot_iraq_comparison: no seed*.h5 in {directory}")
+        raise files.InputProblem(f"no seed*.h5 in {directory}")
     return [Run(p) for p in paths]
 
 
@@ -100,7 +76,7 @@ def comparison(root, out):
         c = colors[i % len(colors)]
         months, _ = runs[0].monthly(runs[0].us_attacks())
         band(axes[0, 0], months, [r.monthly(r.us_attacks())[1] for r in runs], arm, c)
-        dates = runs[0].dates()
+        dates = runs[0].day_list()
         band(axes[0, 1], dates, [np.cumsum(r.series["protesters_killed"].sum(axis=1)) for r in runs], arm, c)
         band(axes[1, 0], dates, [r.series["active_militia_factions"] for r in runs], arm, c)
         band(axes[1, 1], dates, [r.series["coalition_bases"] for r in runs], arm, c)
@@ -116,7 +92,7 @@ def comparison(root, out):
     fig.suptitle(f"Iraq 2019-2021: baseline and counterfactuals (mean and 90% band over {len(runs)} seeds)")
     fig.autofmt_xdate()
     fig.tight_layout()
-    fig.savefig(out, dpi=80)
+    files.save_figure(fig, out, dpi=80)
 
 
 def baseline_detail(root, out):
@@ -134,7 +110,7 @@ def baseline_detail(root, out):
                       f"(seed {os.path.basename(sorted(glob.glob(os.path.join(root, 'baseline', 'seed*.h5')))[0])})",
                       fontsize=10)
     axes[0].legend(fontsize=8, ncol=4)
-    dates = r.dates()
+    dates = r.day_list()
     for k, name in enumerate(r.regions):
         if name in ("baghdad", "basra", "dhi_qar", "najaf", "ninawa"):
             axes[1].plot(dates, r.series["active_protesters"][:, k] / 1000, label=name)
@@ -151,7 +127,7 @@ def baseline_detail(root, out):
         axes[2].text(when, axes[2].get_ylim()[1], " " + what, fontsize=8, va="top")
     fig.autofmt_xdate()
     fig.tight_layout()
-    fig.savefig(out, dpi=80)
+    files.save_figure(fig, out, dpi=80)
 
 
 def main():
@@ -161,10 +137,11 @@ def main():
     parser.add_argument("--baseline", action="store_true", help="plot the baseline arm in detail")
     args = parser.parse_args()
     if not os.path.isdir(args.directory):
-        sys.exit(f"plot_iraq_comparison: {args.directory}: not a directory")
+        raise files.InputProblem(f"{args.directory}: not a directory")
+    files.figure_path(args.output)
     (baseline_detail if args.baseline else comparison)(args.directory, args.output)
     print(f"wrote {args.output}")
 
 
 if __name__ == "__main__":
-    main()
+    files.main_guard("plot_iraq_comparison.py", main)
