@@ -141,6 +141,14 @@ sim::ModelSchema build_schema() {
   };
   s.removable_populations = {"cops", "citizens"};
 
+  // 36 bytes a cell at the peak, output buffers included: docs/performance.md measures 45.6 B per
+  // agent at Mesa's densities (0.774 agents a cell).
+  s.peak_memory_bytes = [](const sim::Scenario& scenario) {
+    constexpr double kPeakBytesPerCell = 36;
+    return kPeakBytesPerCell * static_cast<double>(scenario.integer("grid.width")) *
+           static_cast<double>(scenario.integer("grid.height"));
+  };
+  s.memory_parameter = "grid.width";
   s.cross_check = [](const sim::Scenario& scenario) {
     std::vector<sim::Diagnostic> problems;
     const auto complain = [&](const std::string& path, const std::string& message) {

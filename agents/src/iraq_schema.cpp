@@ -252,6 +252,17 @@ sim::ModelSchema build_schema() {
         share("pressure_directive", "Directive to aligned groups to raise pressure on the US (0: none).", true),
         real("support_usd_per_year", "USD per year", 0, 1e12, "Support shared among aligned groups.", true)}});
 
+  // 42 bytes a lattice cell at the peak: docs/performance.md measures 1.49 GiB for 38.2 million
+  // cells and 2.22 GiB for 57.2 million.
+  s.peak_memory_bytes = [](const sim::Scenario& scenario) {
+    constexpr double kPeakBytesPerCell = 42;
+    double cells = 0;
+    for (const auto& r : region_names())
+      cells += scenario.real("regions." + r + ".population") / scenario.real("scale.people_per_agent") /
+               scenario.real("protest.density");
+    return kPeakBytesPerCell * cells;
+  };
+  s.memory_parameter = "scale.people_per_agent";
   s.cross_check = [](const sim::Scenario& scenario) {
     std::vector<sim::Diagnostic> problems;
     const double scale = scenario.real("scale.people_per_agent");

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "confsim/output/run_file.hpp"
+#include "confsim/sim/input_files.hpp"
 #include "confsim/sim/yaml_problems.hpp"
 
 namespace confsim::output {
@@ -23,17 +24,7 @@ class TargetsReader {
   explicit TargetsReader(std::string file) : file_(std::move(file)), problems_(file_) {}
 
   std::vector<Target> read() {
-    std::ifstream in(file_, std::ios::binary);
-    if (!in) problems_.fail_now({}, "", "cannot open the targets file (does it exist and is it readable?)");
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) problems_.fail_now({}, "", "cannot read the targets file (is it a directory?)");
-    YAML::Node root;
-    try {
-      root = YAML::Load(text.str());
-    } catch (const YAML::ParserException& e) {
-      problems_.fail_now(e.mark, "", "this is not valid YAML: " + e.msg);
-    }
+    const YAML::Node root = sim::parse_input_yaml(sim::read_input_file(file_, "targets file"), file_);
     if (!root.IsMap() || !root["targets"] || !root["targets"].IsSequence())
       problems_.fail_now(root.Mark(), "targets", "expected a map with a list under 'targets'");
     problems_.reject_unknown_keys(root, "", {"confsim_targets", "name", "description", "targets"});

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "confsim/sim/scenario.hpp"
+#include "confsim/sim/input_files.hpp"
 
 namespace confsim::sim {
 namespace {
@@ -551,15 +552,6 @@ std::vector<ScheduledEvent> Loader::read_events(const YAML::Node& list, const Mo
 
 namespace {
 
-YAML::Node parse_yaml(const std::string& text, const std::string& file) {
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    SourceLocation loc{file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, ""};
-    throw InputError({{loc, "", "this is not valid YAML: " + e.msg}});
-  }
-}
-
 // Child values replace the base's; maps merge key by key, except a parameter written with its
 // provenance ({value, source|assumption}), which the child replaces whole. Events are matched by
 // name: `{name: X, omit: true}` drops the base's event X, an event with the name of a base event
@@ -614,12 +606,10 @@ YAML::Node resolve_extends(const YAML::Node& root, const std::string& file, int 
   if (depth >= kMaxExtends)
     throw InputError({{loc, "extends", "more than 8 scenarios extend one another (a cycle?)"}});
   const std::filesystem::path base_path = std::filesystem::path(file).parent_path() / target.Scalar();
-  std::ifstream in(base_path, std::ios::binary);
-  if (!in || std::filesystem::is_directory(base_path))
+  if (!std::filesystem::is_regular_file(base_path))
     throw InputError({{loc, "extends", "cannot read the base scenario " + base_path.string()}});
-  std::ostringstream text;
-  text << in.rdbuf();
-  const YAML::Node base = resolve_extends(parse_yaml(text.str(), base_path.string()), base_path.string(), depth + 1);
+  const std::string text = read_input_file(base_path.string(), "base scenario");
+  const YAML::Node base = resolve_extends(parse_input_yaml(text, base_path.string()), base_path.string(), depth + 1);
   if (!base.IsMap()) throw InputError({{loc, "extends", base_path.string() + " is not a scenario (a YAML map)"}});
   YAML::Node child(YAML::NodeType::Map);
   for (const auto& kv : root)
@@ -630,7 +620,8 @@ YAML::Node resolve_extends(const YAML::Node& root, const std::string& file, int 
 }  // namespace
 
 ScenarioPtr Loader::load(const std::string& original_text, const LoadOptions& options) {
-  YAML::Node root = parse_yaml(original_text, file_);
+  check_input_text(original_text, file_);
+  YAML::Node root = parse_input_yaml(original_text, file_);
   std::string text = original_text;
   const YAML::Node& view = root;  // const access: looking up must never insert the key
   if (view.IsMap() && view["extends"]) {
@@ -791,13 +782,7 @@ ScenarioPtr load_scenario_text(const std::string& text, const std::string& displ
 
 ScenarioPtr load_scenario_file(const std::string& path, const std::vector<const ModelSchema*>& models,
                                const LoadOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  SourceLocation loc{path, 0, 0, ""};
-  if (!in) throw InputError({{loc, "", "cannot open the scenario file (does it exist and is it readable?)"}});
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw InputError({{loc, "", "cannot read the scenario file (is it a directory?)"}});
-  return load_scenario_text(text.str(), path, models, options);
+  return load_scenario_text(read_input_file(path, "scenario file"), path, models, options);
 }
 
 }  // namespace confsim::sim

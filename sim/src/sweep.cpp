@@ -12,6 +12,7 @@
 
 #include "confsim/sim/distributions.hpp"
 #include "confsim/sim/rng.hpp"
+#include "confsim/sim/input_files.hpp"
 #include "confsim/sim/yaml_problems.hpp"
 
 namespace confsim::sim {
@@ -29,25 +30,14 @@ class SweepReader {
  public:
   explicit SweepReader(std::string file) : file_(std::move(file)), problems_(file_) {}
 
-  Sweep read() {
-    std::ifstream in(file_, std::ios::binary);
-    if (!in || std::filesystem::is_directory(file_))
-      problems_.fail_now({}, "", "cannot read the sweep file (does it exist?)");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return read(text.str());
-  }
+  Sweep read() { return read(read_input_file(file_, "sweep file")); }
 
   Sweep read(const std::string& text) {
     Sweep s;
     s.file = file_;
     s.text = text;
-    YAML::Node root;
-    try {
-      root = YAML::Load(s.text);
-    } catch (const YAML::ParserException& e) {
-      problems_.fail_now(e.mark, "", "this is not valid YAML: " + e.msg);
-    }
+    check_input_text(s.text, file_);
+    const YAML::Node root = parse_input_yaml(s.text, file_);
     if (!root.IsMap())
       problems_.fail_now(root.Mark(), "", "expected a sweep: a map with scenario, parameters, replicates …");
     problems_.reject_unknown_keys(root, "",

@@ -67,6 +67,10 @@ struct ModelSchema {
   std::vector<std::string> removable_populations;  // what `remove_share` events may name
   // Checks that need several values at once (e.g. densities that must sum to at most 1).
   std::function<std::vector<Diagnostic>(const Scenario&)> cross_check;
+  // Memory a run of the scenario needs at its peak (bytes, estimated from measured costs per cell),
+  // and the parameter that sets most of it: checked before anything is allocated.
+  std::function<double(const Scenario&)> peak_memory_bytes;
+  std::string memory_parameter;
 };
 
 std::string describe_value(const Value& value, const ParamSpec& spec);
