@@ -4,8 +4,8 @@
 set -euo pipefail
 
 packages=(
-  # build
-  build-essential cmake pkg-config
+  # build (clang and its runtime libraries for the loaders' fuzz target)
+  build-essential cmake pkg-config clang libclang-rt-14-dev
   # C++ libraries
   libboost-dev libtbb-dev libhdf5-dev zlib1g-dev libyaml-cpp-dev catch2 libcli11-dev libfmt-dev
   librandom123-dev

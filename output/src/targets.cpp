@@ -208,7 +208,9 @@ std::string Target::describe_expectation() const {
   return "mean in " + span;
 }
 
-std::vector<Target> load_targets(const std::string& path) { return TargetsReader(path).read(); }
+std::vector<Target> load_targets(const std::string& path) {
+  return sim::with_yaml_shape_errors(path, [&] { return TargetsReader(path).read(); });
+}
 
 Measure measure_from(const std::string& name) {
   static const std::map<std::string, Measure> measures = {{"count", Measure::count},

@@ -101,6 +101,12 @@ InputLimits InputLimits::from_environment() {
   return limits;
 }
 
+void refuse_yaml_shape(const YAML::Exception& error, const std::string& file) {
+  refuse(file, error.mark.is_null() ? 0 : error.mark.line + 1, error.mark.is_null() ? 0 : error.mark.column + 1,
+         "this value does not have the shape expected here, such as a single value where a map or a list "
+         "belongs (" + error.msg + ")");
+}
+
 void check_memory_need(double bytes, const SourceLocation& where, const std::string& key) {
   const double allowed = InputLimits::from_environment().max_memory_bytes;
   if (bytes <= allowed) return;

@@ -676,7 +676,10 @@ ScenarioPtr Loader::build(const YAML::Node& root, const LoadOptions& options, co
     }
   }
   if (model)
-    for (const auto& [parent, known] : children_of) {
+    for (const auto& entry : children_of) {
+      // Named references rather than a structured binding: lambdas below capture them (clang 14).
+      const std::string& parent = entry.first;
+      const std::vector<std::string>& known = entry.second;
       if (parent.empty()) {
         reject_unknown_keys(root, "", known, sections);
         continue;
@@ -777,7 +780,7 @@ const std::string& Scenario::word(const std::string& path) const { return std::g
 
 ScenarioPtr load_scenario_text(const std::string& text, const std::string& display_name,
                                const std::vector<const ModelSchema*>& models, const LoadOptions& options) {
-  return Loader(display_name, models).load(text, options);
+  return with_yaml_shape_errors(display_name, [&] { return Loader(display_name, models).load(text, options); });
 }
 
 ScenarioPtr load_scenario_file(const std::string& path, const std::vector<const ModelSchema*>& models,

@@ -322,8 +322,12 @@ std::vector<std::vector<double>> sobol_points(std::size_t n, std::size_t dims) {
   return points;
 }
 
-Sweep load_sweep(const std::string& path) { return SweepReader(path).read(); }
-Sweep load_sweep_text(const std::string& text, const std::string& path) { return SweepReader(path).read(text); }
+Sweep load_sweep(const std::string& path) {
+  return with_yaml_shape_errors(path, [&] { return SweepReader(path).read(); });
+}
+Sweep load_sweep_text(const std::string& text, const std::string& path) {
+  return with_yaml_shape_errors(path, [&] { return SweepReader(path).read(text); });
+}
 
 std::string to_string(Sweep::Design design) {
   switch (design) {

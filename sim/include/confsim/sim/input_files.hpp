@@ -37,6 +37,19 @@ void check_input_text(const std::string& text, const std::string& file);
 // than the limit, and documents whose aliases expand past the node limit ("billion laughs").
 YAML::Node parse_input_yaml(const std::string& text, const std::string& file);
 
+// Runs read() and turns a yaml-cpp exception that escapes it — a value of one shape met where the
+// reader expected another, such as a single value where a map or a list belongs — into an
+// InputError at that value's line and column: no such error may leave a loader unexplained.
+[[noreturn]] void refuse_yaml_shape(const YAML::Exception& error, const std::string& file);
+template <class Read>
+auto with_yaml_shape_errors(const std::string& file, Read&& read) -> decltype(read()) {
+  try {
+    return read();
+  } catch (const YAML::Exception& error) {
+    refuse_yaml_shape(error, file);
+  }
+}
+
 // Refuses (InputError at `where`, naming `key`) a run whose estimated peak memory is over
 // max_memory_bytes, before anything is allocated: a scenario that would exhaust the machine's
 // memory gets a message instead of the kernel's out-of-memory killer.
