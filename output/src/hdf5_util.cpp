@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
@@ -141,13 +142,39 @@ std::string temporary_name_for(const std::string& final_path) {
   return (p.parent_path() / name).string();
 }
 
+namespace {
+// HDF5 closes the files still open when the process exits; a file whose close already failed (a full
+// disk) is still open for HDF5, and closing it again at exit crashes inside HDF5 1.10 after the
+// clear error has been printed. Every file confsim writes is closed (or removed) explicitly, so
+// HDF5's exit handler has nothing to do: it is switched off before HDF5 starts.
+const bool kNoHdf5ExitHandler = [] { return H5dont_atexit() >= 0; }();
+}  // namespace
+
+std::string system_reason() {
+  std::string reason;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* entry, void* out) -> herr_t {
+        // The file drivers describe a failed system call as "..., errno = 28, error message = '...', ...".
+        const std::string text = entry->desc ? entry->desc : "";
+        const auto at = text.find("error message = '");
+        if (at == std::string::npos) return 0;
+        const auto start = at + 17, end = text.find('\'', start);
+        *static_cast<std::string*>(out) = ": " + text.substr(start, end == std::string::npos ? end : end - start);
+        return 1;
+      },
+      &reason);
+  return reason;
+}
+
 // Makes a file's contents durable before it is renamed into place.
 void flush_to_disk(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY);
   if (fd < 0) throw std::runtime_error("cannot reopen " + path + " to flush it");
   const int status = ::fsync(fd);
+  const int error = errno;
   ::close(fd);
-  if (status != 0) throw std::runtime_error("cannot flush " + path + " to disk");
+  if (status != 0) throw std::runtime_error("cannot flush " + path + " to disk: " + std::strerror(error));
 }
 
 Handle create_group(hid_t parent, const std::string& name) {

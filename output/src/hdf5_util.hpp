@@ -14,12 +14,16 @@
 
 namespace confsim::output::detail {
 
+// What the operating system said when HDF5's last call failed in a system call (e.g. ", No space
+// left on device"), read from HDF5's error stack; empty when the failure was HDF5's own.
+std::string system_reason();
+
 class Handle {
  public:
   using Closer = herr_t (*)(hid_t);
   Handle() = default;
   Handle(hid_t id, Closer closer, const std::string& what) : id_(id), closer_(closer) {
-    if (id < 0) throw std::runtime_error("HDF5 could not " + what);
+    if (id < 0) throw std::runtime_error("HDF5 could not " + what + system_reason());
   }
   Handle(Handle&& o) noexcept : id_(std::exchange(o.id_, H5I_INVALID_HID)), closer_(o.closer_) {}
   Handle& operator=(Handle&& o) noexcept {
@@ -42,7 +46,7 @@ class Handle {
 };
 
 inline void check(herr_t status, const std::string& what) {
-  if (status < 0) throw std::runtime_error("HDF5 could not " + what);
+  if (status < 0) throw std::runtime_error("HDF5 could not " + what + system_reason());
 }
 
 hid_t memory_type(sim::StorageType type);

@@ -346,7 +346,7 @@ void RunFileWriter::finish(const std::map<std::string, double>& phase_seconds,
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush " + temp_path_);
   if (H5Fclose(file_) < 0) {
     file_ = H5I_INVALID_HID;
-    throw std::runtime_error("could not close " + temp_path_ + " (disk full?)");
+    throw std::runtime_error("could not close " + temp_path_ + detail::system_reason());
   }
   file_ = H5I_INVALID_HID;
   flush_to_disk(temp_path_);
