@@ -167,14 +167,24 @@ std::string system_reason() {
   return reason;
 }
 
-// Makes a file's contents durable before it is renamed into place.
-void flush_to_disk(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) throw std::runtime_error("cannot reopen " + path + " to flush it");
+namespace {
+void fsync_path(const std::string& path, int flags, const std::string& what) {
+  const int fd = ::open(path.c_str(), flags);
+  if (fd < 0) throw std::runtime_error("cannot reopen " + what + " to flush it: " + std::strerror(errno));
   const int status = ::fsync(fd);
   const int error = errno;
   ::close(fd);
-  if (status != 0) throw std::runtime_error("cannot flush " + path + " to disk: " + std::strerror(error));
+  if (status != 0) throw std::runtime_error("cannot flush " + what + " to disk: " + std::strerror(error));
+}
+}  // namespace
+
+void publish(const std::string& temp_path, const std::string& final_path) {
+  fsync_path(temp_path, O_RDONLY, temp_path);
+  std::error_code error;
+  std::filesystem::rename(temp_path, final_path, error);
+  if (error) throw std::runtime_error("cannot rename " + temp_path + " to " + final_path + ": " + error.message());
+  const std::string folder = std::filesystem::path(final_path).parent_path().string();
+  fsync_path(folder.empty() ? "." : folder, O_RDONLY | O_DIRECTORY, "the folder of " + final_path);
 }
 
 Handle create_group(hid_t parent, const std::string& name) {

@@ -71,8 +71,10 @@ inline constexpr hsize_t kSeriesChunk = 4096;
 
 // `.NAME.tmp-PID` beside a final path: where a file is written before it is renamed into place.
 std::string temporary_name_for(const std::string& final_path);
-// Makes a file's contents durable before it is renamed into place.
-void flush_to_disk(const std::string& path);
+// Puts a finished temporary file under its final name durably: its contents reach the disk, it is
+// renamed (atomically, so the final name holds the old file or the new one, never a part), and
+// the directory entry reaches the disk too, so a power cut cannot bring the old name back.
+void publish(const std::string& temp_path, const std::string& final_path);
 Handle create_group(hid_t parent, const std::string& name);
 // A dataset of the given shape; chunked (and compressed if asked) when extendible or large.
 Handle create_dataset(hid_t parent, const std::string& name, hid_t type, const std::vector<hsize_t>& shape,

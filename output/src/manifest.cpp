@@ -182,10 +182,7 @@ void write_manifest(const std::string& path, const sim::Sweep& sweep, const std:
                 "link " + target);
         }
     }
-    detail::flush_to_disk(temp);
-    std::error_code error;
-    std::filesystem::rename(temp, path, error);
-    if (error) throw std::runtime_error("cannot rename " + temp + " to " + path + ": " + error.message());
+    detail::publish(temp, path);
   } catch (...) {
     std::remove(temp.c_str());
     throw;

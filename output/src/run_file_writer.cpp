@@ -20,7 +20,6 @@ using detail::create_dataset;
 using detail::create_dimension;
 using detail::create_group;
 using detail::describe;
-using detail::flush_to_disk;
 using detail::kSeriesChunk;
 using detail::kUnlimited;
 using detail::temporary_name_for;
@@ -349,10 +348,7 @@ void RunFileWriter::finish(const std::map<std::string, double>& phase_seconds,
     throw std::runtime_error("could not close " + temp_path_ + detail::system_reason());
   }
   file_ = H5I_INVALID_HID;
-  flush_to_disk(temp_path_);
-  std::error_code error;
-  std::filesystem::rename(temp_path_, final_path_, error);
-  if (error) throw std::runtime_error("cannot rename " + temp_path_ + " to " + final_path_ + ": " + error.message());
+  detail::publish(temp_path_, final_path_);
   finished_ = true;
 }
 
