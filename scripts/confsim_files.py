@@ -130,6 +130,15 @@ def open_hdf5(path, what):
         raise InputProblem(f"{path}: an HDF5 file that cannot be opened (truncated or damaged?): {e}") from None
 
 
+def write_run_figure(args, make):
+    """A run figure script's work once its options are parsed: check the output's name, read the
+    run, draw it with make(run) and write the figure."""
+    figure_path(args.output)
+    run = Run(args.input)
+    save_figure(make(run), args.output, args.dpi)
+    print(f"wrote {args.output}")
+
+
 def read_checked(path, what, marker, read):
     """Opens path, checks that it carries the attribute `marker` that confsim writes into files of
     this kind, and calls read(file); an error from reading a damaged file becomes an InputProblem."""

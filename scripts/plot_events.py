@@ -86,10 +86,7 @@ def parse_arguments(argv=None):
 
 def main():
     args = parse_arguments()
-    files.figure_path(args.output)
-    run = files.Run(args.input)
-    files.save_figure(make_figure(run, args.kind, args.actor, args.ticks, args.title), args.output, args.dpi)
-    print(f"wrote {args.output}")
+    files.write_run_figure(args, lambda run: make_figure(run, args.kind, args.actor, args.ticks, args.title))
 
 
 if __name__ == "__main__":
