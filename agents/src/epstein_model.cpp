@@ -582,7 +582,7 @@ class EpsteinModel final : public sim::Model {
     // Commits go through the lattice in strips of kStripColumns columns, row by row within a strip,
     // so that the records that move (up to reach_ rows away) stay in the second-level cache.
     timed("commit_moves", [&] {
-      tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, lattice_.height(), kCommitRows),
+      sim::parallel_for(tbb::blocked_range<std::uint32_t>(0, lattice_.height(), kCommitRows),
                         [&](const tbb::blocked_range<std::uint32_t>& rows) {
                           for (std::uint32_t x0 = 0; x0 < w; x0 += kStripColumns)
                             for (std::uint32_t y = rows.begin(); y != rows.end(); ++y)
@@ -673,7 +673,7 @@ class EpsteinModel final : public sim::Model {
     const RuleA rule{1.0 - *legitimacy_, p_.threshold, p_.self_count == SelfCount::twice_when_active,
                      arrest_odds_.data(), kOddsSide};
     const std::uint32_t w = lattice_.width();
-    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, lattice_.height()), [&](const tbb::blocked_range<std::uint32_t>& rows) {
+    sim::parallel_for(tbb::blocked_range<std::uint32_t>(0, lattice_.height()), [&](const tbb::blocked_range<std::uint32_t>& rows) {
       std::vector<std::uint32_t> totals(w);
       for (std::uint32_t y = rows.begin(); y != rows.end(); ++y) {
         counter_.totals_along_row(0, y, w, citizen_window_, totals.data());

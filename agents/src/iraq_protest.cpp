@@ -168,7 +168,7 @@ void RegionLattice::act(std::int64_t tick, const FieldOrders& orders) {
   // Row by row: the window counts of a whole row come out of the tables in one vectorised sweep,
   // and the row's groups (contiguous, as groups are kept in cell order) read theirs.
   const std::uint32_t width = lattice_.width();
-  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, lattice_.height(), 8), [&](const auto& rows) {
+  sim::parallel_for(tbb::blocked_range<std::uint32_t>(0, lattice_.height(), 8), [&](const auto& rows) {
     std::vector<std::uint32_t> units_in_row(width), crowd_in_row(width);
     for (std::uint32_t y = rows.begin(); y != rows.end(); ++y) {
       const std::size_t first = row_first_group_[y], last = row_first_group_[y + 1];

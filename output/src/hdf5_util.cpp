@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <tbb/parallel_for.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -13,6 +12,8 @@
 #include <stdexcept>
 #include <numeric>
 #include <sstream>
+
+#include "confsim/sim/parallel.hpp"
 
 namespace confsim::output::detail {
 
@@ -238,7 +239,7 @@ void write_compressed_chunks(hid_t dataset, const void* data, std::size_t elemen
     return start;
   };
   std::vector<std::vector<unsigned char>> compressed(chunks);
-  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t k) {
+  sim::parallel_for(std::size_t{0}, chunks, [&](std::size_t k) {
     const std::vector<hsize_t> start = chunk_start(k);
     // The chunk as HDF5 stores it: full size, zero beyond the edge of the data.
     std::vector<unsigned char> plain(chunk_elements * element_size, 0);

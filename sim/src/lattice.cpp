@@ -92,7 +92,7 @@ void WindowCounter::accumulate_columns() {
   // Strips of columns, each walked down the rows: every thread streams through its own memory.
   constexpr std::size_t kStrip = 256;
   const std::size_t strips = (stride_ + kStrip - 1) / kStrip;
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, strips), [&](const tbb::blocked_range<std::size_t>& r) {
+  sim::parallel_for(tbb::blocked_range<std::size_t>(0, strips), [&](const tbb::blocked_range<std::size_t>& r) {
     for (std::size_t s = r.begin(); s != r.end(); ++s) {
       const std::size_t x0 = s * kStrip, x1 = std::min(stride_, x0 + kStrip);
       for (std::size_t py = 2; py <= padded_height_; ++py) {
@@ -142,7 +142,7 @@ CellBits::CellBits(const Lattice& lattice, int reach)
 
 void CellBits::rebuild_equal(const std::int8_t* codes, std::int8_t value) {
   const std::uint32_t w = lattice_.width();
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, padded_rows_), [&](const tbb::blocked_range<std::size_t>& rows) {
+  sim::parallel_for(tbb::blocked_range<std::size_t>(0, padded_rows_), [&](const tbb::blocked_range<std::size_t>& rows) {
     for (std::size_t py = rows.begin(); py != rows.end(); ++py)
       build_row(py, [&](std::uint32_t y, std::uint32_t x0, std::uint32_t n) {
         const std::int8_t* cell = codes + static_cast<std::size_t>(y) * w + x0;

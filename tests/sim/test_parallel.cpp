@@ -49,3 +49,12 @@ TEST_CASE("a snapshot variable keeps its vector from one call to the next", "[un
   CHECK(other.size() == 3);
   CHECK_THROWS_AS(variable_in<float>(out, 2, 1), std::out_of_range);
 }
+
+// Hidden (run only by the ThreadSanitizer build's canary test): loop bodies that write one shared
+// counter without synchronisation. TSan must report it through sim::parallel_for's annotations and
+// the TBB suppressions; if it did not, a clean TSan run of the engine would prove nothing.
+TEST_CASE("a data race between loop bodies is there to be found", "[.tsan_canary]") {
+  std::size_t shared = 0;
+  confsim::sim::parallel_for(std::size_t{0}, std::size_t{1} << 16, [&](std::size_t) { shared = shared + 1; });
+  CHECK(shared > 0);
+}

@@ -10,7 +10,8 @@
 #include <vector>
 
 #include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
+
+#include "confsim/sim/parallel.hpp"
 
 namespace confsim::sim {
 
@@ -122,7 +123,7 @@ void parallel_row_bands(const Lattice& lattice, int reach, Body&& body) {
   };
   for (std::uint32_t colour = 0; colour < 2; ++colour) {
     const std::uint32_t count = (bands - (third_colour ? 1 : 0) - colour + 1) / 2;
-    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, count, 1), [&](const tbb::blocked_range<std::uint32_t>& r) {
+    sim::parallel_for(tbb::blocked_range<std::uint32_t>(0, count, 1), [&](const tbb::blocked_range<std::uint32_t>& r) {
       for (std::uint32_t k = r.begin(); k != r.end(); ++k) {
         const auto [y0, y1] = rows_of(2 * k + colour);
         body(y0, y1);
@@ -195,7 +196,7 @@ void WindowCounter::rebuild(CellValue&& value_of_cell) {
   // Padding wider than the lattice (a bounded lattice's big window) wraps more than once.
   const auto wrap = [](std::int64_t v, std::int64_t n) { return ((v % n) + n) % n; };
   std::fill(row(0), row(0) + stride_, 0U);  // borrowed storage holds whatever was there before
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, padded_height_), [&](const tbb::blocked_range<std::size_t>& r) {
+  sim::parallel_for(tbb::blocked_range<std::size_t>(0, padded_height_), [&](const tbb::blocked_range<std::size_t>& r) {
     // A row's values first, in a pass that vectorises, then their running sum.
     std::vector<std::uint32_t> values(padded_width_);
     const auto r_cells = static_cast<std::uint32_t>(reach_);
@@ -358,7 +359,7 @@ class WindowBits {
 template <class Holds>
 void CellBits::rebuild(Holds&& holds) {
   const std::uint32_t w = lattice_.width();
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, padded_rows_), [&](const tbb::blocked_range<std::size_t>& rows) {
+  sim::parallel_for(tbb::blocked_range<std::size_t>(0, padded_rows_), [&](const tbb::blocked_range<std::size_t>& rows) {
     for (std::size_t py = rows.begin(); py != rows.end(); ++py)
       build_row(py, [&](std::uint32_t y, std::uint32_t x0, std::uint32_t n) {
         std::uint64_t value = 0;
