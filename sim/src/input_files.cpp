@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <sys/stat.h>
 
@@ -84,9 +85,9 @@ InputLimits InputLimits::from_environment() {
   InputLimits limits;
   limits.max_file_bytes = limit_from("CONFSIM_MAX_INPUT_BYTES", limits.max_file_bytes);
   limits.max_yaml_nodes = limit_from("CONFSIM_MAX_YAML_NODES", limits.max_yaml_nodes);
+  // yaml-cpp's parser stops at its own depth (500 levels in 0.7) whatever this says.
   const std::uint64_t depth = limit_from("CONFSIM_MAX_YAML_DEPTH", static_cast<std::uint64_t>(limits.max_yaml_depth));
-  // yaml-cpp's own parser refuses nesting past 2,000 levels whatever this says.
-  limits.max_yaml_depth = static_cast<int>(std::min<std::uint64_t>(depth, 2000));
+  limits.max_yaml_depth = static_cast<int>(std::min<std::uint64_t>(depth, std::numeric_limits<int>::max()));
   const double physical = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
   constexpr double kShareOfPhysicalMemory = 0.9;  // the rest for the system and the run file's buffers
   limits.max_memory_bytes = kShareOfPhysicalMemory * physical;
