@@ -76,7 +76,7 @@ def grouped(metric, columns, keep):
 
 def make_figure(manifest, x, metric, y=None, by=None, where=(), band="p90", title=None):
     values = manifest.need("summary", metric)
-    xs = manifest.need("parameter", x)
+    manifest.need("parameter", x)  # an unknown --x is refused before anything is drawn
     if y is not None and by is not None:
         raise files.InputProblem("--by draws lines against --x; with --y the figure is a heat map: give one of them")
     for other in (y, by):

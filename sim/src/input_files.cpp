@@ -22,6 +22,8 @@ namespace confsim::sim {
 
 namespace {
 
+constexpr double kShareOfPhysicalMemory = 0.9;  // the rest for the system and the run file's buffers
+
 [[noreturn]] void refuse(const std::string& file, int line, int column, const std::string& message) {
   throw InputError({{SourceLocation{file, line, column, ""}, "", message}});
 }
@@ -79,46 +81,7 @@ class NodeBudget {
   std::uint64_t nodes_ = 0;
 };
 
-}  // namespace
-
-InputLimits InputLimits::from_environment() {
-  InputLimits limits;
-  limits.max_file_bytes = limit_from("CONFSIM_MAX_INPUT_BYTES", limits.max_file_bytes);
-  limits.max_yaml_nodes = limit_from("CONFSIM_MAX_YAML_NODES", limits.max_yaml_nodes);
-  // yaml-cpp's parser stops at its own depth (500 levels in 0.7) whatever this says.
-  const std::uint64_t depth = limit_from("CONFSIM_MAX_YAML_DEPTH", static_cast<std::uint64_t>(limits.max_yaml_depth));
-  limits.max_yaml_depth = static_cast<int>(std::min<std::uint64_t>(depth, std::numeric_limits<int>::max()));
-  const double physical = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
-  constexpr double kShareOfPhysicalMemory = 0.9;  // the rest for the system and the run file's buffers
-  limits.max_memory_bytes = kShareOfPhysicalMemory * physical;
-  if (const char* gb = std::getenv("CONFSIM_MAX_MEMORY_GB"); gb != nullptr && *gb != '\0') {
-    char* end = nullptr;
-    const double value = std::strtod(gb, &end);
-    if (end == gb || *end != '\0' || !(value > 0) || !std::isfinite(value))
-      refuse("environment variable CONFSIM_MAX_MEMORY_GB", 0, 0,
-             std::string("expected a number of gigabytes above 0, found '") + gb + "'");
-    limits.max_memory_bytes = value * 1e9;
-  }
-  return limits;
-}
-
-void refuse_yaml_shape(const YAML::Exception& error, const std::string& file) {
-  refuse(file, error.mark.is_null() ? 0 : error.mark.line + 1, error.mark.is_null() ? 0 : error.mark.column + 1,
-         "this value does not have the shape expected here, such as a single value where a map or a list "
-         "belongs (" + error.msg + ")");
-}
-
-void check_memory_need(double bytes, const SourceLocation& where, const std::string& key) {
-  const double allowed = InputLimits::from_environment().max_memory_bytes;
-  if (bytes <= allowed) return;
-  char text[256];
-  std::snprintf(text, sizeof text,
-                "a run of this scenario needs about %.1f GB of memory, more than the %.1f GB allowed (90%% of "
-                "this machine's memory unless CONFSIM_MAX_MEMORY_GB says otherwise); make it smaller",
-                bytes / 1e9, allowed / 1e9);
-  throw InputError({{where, key, text}});
-}
-
+// The size limit, UTF-8, and no control bytes but tab, line feed and carriage return.
 void check_input_text(const std::string& text, const std::string& file) {
   const InputLimits limits = InputLimits::from_environment();
   if (text.size() > limits.max_file_bytes)
@@ -158,6 +121,46 @@ void check_input_text(const std::string& text, const std::string& file) {
   }
 }
 
+}  // namespace
+
+InputLimits InputLimits::from_environment() {
+  InputLimits limits;
+  limits.max_file_bytes = limit_from("CONFSIM_MAX_INPUT_BYTES", limits.max_file_bytes);
+  limits.max_yaml_nodes = limit_from("CONFSIM_MAX_YAML_NODES", limits.max_yaml_nodes);
+  // yaml-cpp's parser stops at its own depth (500 levels in 0.7) whatever this says.
+  const std::uint64_t depth = limit_from("CONFSIM_MAX_YAML_DEPTH", static_cast<std::uint64_t>(limits.max_yaml_depth));
+  limits.max_yaml_depth = static_cast<int>(std::min<std::uint64_t>(depth, std::numeric_limits<int>::max()));
+  const double physical = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+  limits.max_memory_bytes = kShareOfPhysicalMemory * physical;
+  if (const char* gb = std::getenv("CONFSIM_MAX_MEMORY_GB"); gb != nullptr && *gb != '\0') {
+    char* end = nullptr;
+    const double value = std::strtod(gb, &end);
+    if (end == gb || *end != '\0' || !(value > 0) || !std::isfinite(value))
+      refuse("environment variable CONFSIM_MAX_MEMORY_GB", 0, 0,
+             std::string("expected a number of gigabytes above 0, found '") + gb + "'");
+    limits.max_memory_bytes = value * 1e9;
+  }
+  return limits;
+}
+
+void refuse_yaml_shape(const YAML::Exception& error, const std::string& file) {
+  refuse(file, error.mark.is_null() ? 0 : error.mark.line + 1, error.mark.is_null() ? 0 : error.mark.column + 1,
+         "this value does not have the shape expected here, such as a single value where a map or a list "
+         "belongs (" + error.msg + ")");
+}
+
+void check_memory_need(double bytes, const SourceLocation& where, const std::string& key) {
+  const double allowed = InputLimits::from_environment().max_memory_bytes;
+  if (bytes <= allowed) return;
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "a run of this scenario needs about %.1f GB of memory, more than the %.1f GB allowed (%.0f%% of "
+                "this machine's memory unless CONFSIM_MAX_MEMORY_GB says otherwise); make it smaller",
+                bytes / 1e9, allowed / 1e9, 100 * kShareOfPhysicalMemory);
+  throw InputError({{where, key, text}});
+}
+
+
 std::string read_input_file(const std::string& path, const std::string& what) {
   struct stat info{};
   if (::stat(path.c_str(), &info) != 0)
@@ -172,11 +175,11 @@ std::string read_input_file(const std::string& path, const std::string& what) {
   while (text.size() <= limit && in.read(buffer, sizeof buffer).gcount() > 0)
     text.append(buffer, static_cast<std::size_t>(in.gcount()));
   if (in.bad()) refuse(path, 0, 0, "cannot read the " + what);
-  check_input_text(text, path);
   return text;
 }
 
 YAML::Node parse_input_yaml(const std::string& text, const std::string& file) {
+  check_input_text(text, file);
   YAML::Node root;
   try {
     root = YAML::Load(text);

@@ -620,7 +620,6 @@ YAML::Node resolve_extends(const YAML::Node& root, const std::string& file, int 
 }  // namespace
 
 ScenarioPtr Loader::load(const std::string& original_text, const LoadOptions& options) {
-  check_input_text(original_text, file_);
   YAML::Node root = parse_input_yaml(original_text, file_);
   std::string text = original_text;
   const YAML::Node& view = root;  // const access: looking up must never insert the key

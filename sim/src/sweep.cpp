@@ -36,7 +36,6 @@ class SweepReader {
     Sweep s;
     s.file = file_;
     s.text = text;
-    check_input_text(s.text, file_);
     const YAML::Node root = parse_input_yaml(s.text, file_);
     if (!root.IsMap())
       problems_.fail_now(root.Mark(), "", "expected a sweep: a map with scenario, parameters, replicates …");

@@ -24,17 +24,15 @@ struct InputLimits {
   static InputLimits from_environment();
 };
 
-// The whole file as text. Refuses, as InputError: a missing or unreadable file, a directory or
-// anything but a regular file, a file over the size limit, and bytes that are not UTF-8 text
-// (invalid sequences, control characters other than tab, line feed and carriage return).
+// The whole file as text, read up to one byte past the size limit (so a pipe is bounded too).
+// Refuses, as InputError, a missing or unreadable file and a directory.
 // `what` names the file's role in messages ("scenario file", "sweep file").
 std::string read_input_file(const std::string& path, const std::string& what);
 
-// The checks of read_input_file on text already in memory (a file's contents, a --set value).
-void check_input_text(const std::string& text, const std::string& file);
-
-// Parses YAML and refuses, as InputError with the line and column: invalid YAML, nesting deeper
-// than the limit, and documents whose aliases expand past the node limit ("billion laughs").
+// Parses YAML and refuses, as InputError with the line and column: text over the size limit, bytes
+// that are not UTF-8 text (invalid sequences, control characters other than tab, line feed and
+// carriage return), invalid YAML, nesting deeper than the limit, and documents whose aliases
+// expand past the node limit ("billion laughs").
 YAML::Node parse_input_yaml(const std::string& text, const std::string& file);
 
 // Runs read() and turns a yaml-cpp exception that escapes it — a value of one shape met where the
