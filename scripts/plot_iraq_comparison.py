@@ -32,8 +32,8 @@ class Run(files.Run):
 
     def __init__(self, path):
         super().__init__(path)
-        if self.model != "iraq_conflict":
-            raise files.InputProblem(f"{path}: a run of the {self.model} model, not of iraq_conflict")
+        if self.model != "conflict" or "coalition_bases" not in self.series:
+            raise files.InputProblem(f"{path}: not a run of the Iraq scenario (scenarios/iraq/) on the conflict model")
         self.regions = self.labels["region"]
         self.ticks = len(self.days)
         self.series = {k: s.values for k, s in self.series.items()}

@@ -4,9 +4,11 @@
   plot_run.py RUN.h5 -o FIG.png [--ticks] [--title TEXT]
 
 Epstein's model: citizens by state and cops on duty, legitimacy and grievance, arrests per tick.
-Iraq model: protesters active, killed and arrested; attacks by kind per week; coalition troops and
-bases; legitimacy and the government's and the IRGC-QF's levers; armed groups alive and their
-fighters; then a panel per governorate. Any other model: every series, a panel each.
+Conflict model (any scenario): protesters active, killed and arrested; attacks by kind per week;
+each foreign force's troops and bases; legitimacy and the levers the run has (lethal posture,
+withdrawal pressure, sponsors' coordination); armed groups alive and their fighters; then a panel
+per region. Panels whose series a run lacks (a conflict without foreign forces) are left out. Any
+other model: every series, a panel each.
 Scheduled events are dashed vertical lines with their names. The format follows the extension of
 FIG (.png, .svg or .pdf). Exit status 2 for a missing, foreign, truncated or damaged file.
 """
@@ -20,9 +22,9 @@ files.require("plot_run.py", "matplotlib")
 import numpy as np  # noqa: E402
 import confsim_plots as plots  # noqa: E402
 
-# Event kinds drawn as attacks in the Iraq model's weekly panel (docs/iraq.md, output vocabulary).
+# Event kinds drawn as attacks in the conflict model's weekly panel (docs/conflict-model.md).
 ATTACK_KINDS = ("rocket_attack", "ied_attack", "drone_attack", "media_attack", "party_office_attack",
-                "assassination", "abduction", "retaliation_strike")
+                "assassination", "abduction", "reprisal", "retaliation_strike", "leadership_strike")
 
 
 class Panel:
@@ -43,33 +45,42 @@ EPSTEIN = [
     Panel("Legitimacy and grievance", [("legitimacy", "legitimacy L"), ("mean_grievance", "mean grievance H(1−L)")]),
     Panel("Arrests per tick", [("arrests", "arrests")], ylabel="arrests"),
 ]
-IRAQ = [
-    Panel("Protesters (all governorates)", [("active_protesters", "active")],
-          [("protesters_arrested", "arrested that day")], ylabel="people active", ylabel_right="people arrested"),
-    Panel("Protest casualties (all governorates), cumulative",
-          [("protesters_killed", "killed"), ("protesters_wounded", "wounded")], ylabel="people",
-          cumulative=("protesters_killed", "protesters_wounded")),
-    "attacks",
-    Panel("Coalition", [("coalition_troops", "US troops")], [("coalition_bases", "bases held")],
-          ylabel="troops", ylabel_right="bases"),
-    Panel("Legitimacy and levers", [("national_legitimacy", "national legitimacy"),
-                                     ("lethal_posture", "lethal share of confrontations"),
-                                     ("withdrawal_pressure", "pressure for US withdrawal"),
-                                     ("irgc_coordination", "IRGC-QF coordination")], ylabel="share"),
-    Panel("Armed groups", [("active_militia_factions", "groups alive (front groups included)")],
-          [("fighters", "fighters, all groups")], ylabel="groups", ylabel_right="fighters"),
-]
-LAYOUTS = {"epstein_civil_violence": EPSTEIN, "iraq_conflict": IRAQ}
 
-# Per governorate, in the Iraq model: active protesters, and the cumulative dead on a second axis.
+
+def conflict_layout(run):
+    """The conflict model's panels, from the series this run has (named after its own actors)."""
+    names = list(run.series)
+    ending = lambda suffix: [n for n in names if n.endswith(suffix)]  # noqa: E731
+    troops, bases = ending("_troops"), [n for n in ending("_bases")]
+    levers = [("national_legitimacy", "national legitimacy"), ("lethal_posture", "lethal share of confrontations")]
+    levers += [(n, n.replace("_", " ")) for n in ending("_withdrawal_pressure") + ending("_coordination")]
+    return [
+        Panel("Protesters (all regions)", [("active_protesters", "active")],
+              [("protesters_arrested", "arrested that day")], ylabel="people active", ylabel_right="people arrested"),
+        Panel("Protest casualties (all regions), cumulative",
+              [("protesters_killed", "killed"), ("protesters_wounded", "wounded")], ylabel="people",
+              cumulative=("protesters_killed", "protesters_wounded")),
+        "attacks",
+        Panel("Foreign forces", [(n, n.replace("_", " ")) for n in troops], [(n, n.replace("_", " ")) for n in bases],
+              ylabel="troops", ylabel_right="bases"),
+        Panel("Legitimacy and levers", [lv for lv in levers if lv[0] in run.series], ylabel="share"),
+        Panel("Armed groups", [("active_militia_factions", "groups alive (front groups included)")],
+              [("fighters", "fighters, all groups")], ylabel="groups", ylabel_right="fighters"),
+    ]
+
+
+LAYOUTS = {"epstein_civil_violence": lambda run: EPSTEIN, "conflict": conflict_layout}
+
+# Per region, in the conflict model: active protesters, and the cumulative dead on a second axis.
 REGION_PANEL = Panel("", [("active_protesters", "active")], [("protesters_killed", "killed, cumulative")],
                      ylabel="active", ylabel_right="killed", cumulative=("protesters_killed",))
 
 
 def layout_for(run):
     """The model's panels that its file can fill, or a panel per series for a model not listed."""
-    panels = [p for p in LAYOUTS.get(run.model, []) if p == "attacks" and run.events.get("kind") is not None
-              or isinstance(p, Panel) and all(n in run.series for n in p.names())]
+    layout = LAYOUTS.get(run.model, lambda r: [])(run)
+    panels = [p for p in layout if p == "attacks" and run.events.get("kind") is not None
+              or isinstance(p, Panel) and p.names() and all(n in run.series for n in p.names())]
     if panels:
         return panels
     return [Panel(s.long_name, [(s.name, s.name)], ylabel=s.units) for s in run.series.values() if s.name != "tick"]

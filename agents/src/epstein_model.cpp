@@ -21,26 +21,6 @@
 
 namespace confsim::agents::epstein {
 
-double rounded_ratio(std::int32_t cops, std::int32_t actives, RatioRounding rounding) {
-  const double ratio = static_cast<double>(cops) / static_cast<double>(actives);
-  switch (rounding) {
-    case RatioRounding::none: return ratio;
-    case RatioRounding::floor: return std::floor(ratio);
-    case RatioRounding::round_half_even: {
-      const double lower = std::floor(ratio);
-      const double fraction = ratio - lower;
-      if (fraction > 0.5) return lower + 1;
-      if (fraction < 0.5) return lower;
-      return std::fmod(lower, 2.0) == 0 ? lower : lower + 1;
-    }
-  }
-  return ratio;
-}
-
-double arrest_probability(std::int32_t cops, std::int32_t actives, double k, RatioRounding rounding) {
-  return 1.0 - std::exp(-k * rounded_ratio(cops, actives, rounding));
-}
-
 Parameters Parameters::from(const sim::Scenario& s) {
   Parameters p;
   p.width = static_cast<std::uint32_t>(s.integer("grid.width"));
@@ -233,7 +213,7 @@ class EpsteinModel final : public sim::Model {
         suspects_(cop_window_, actives_),
         citizen_move_table_(move_table(citizen_moves_)),
         cop_move_table_(move_table(cop_moves_)),
-        arrest_odds_(arrest_odds(p)) {
+        arrest_odds_(p.arrest_constant, p.rounding, kOddsSide, kOddsSide) {
     const std::int64_t cells = lattice_.cell_count();
     const auto share_of_cells = [&](double density) {
       return std::llround(density * static_cast<double>(cells));
@@ -520,7 +500,7 @@ class EpsteinModel final : public sim::Model {
   // P for each count of cops C and of actives A below kOddsSide, at C · kOddsSide + A: a window
   // of a few hundred cells rarely holds more, and those who see more have P computed.
   static constexpr std::int32_t kOddsSide = 128;
-  std::vector<double> arrest_odds_;
+  civil_violence::ArrestOdds arrest_odds_;
   std::uint32_t n_citizens_ = 0, n_cops_ = 0;
   const double* legitimacy_ = nullptr;
 
@@ -547,13 +527,6 @@ class EpsteinModel final : public sim::Model {
   }
 
 
-  static std::vector<double> arrest_odds(const Parameters& p) {
-    std::vector<double> table(static_cast<std::size_t>(kOddsSide * kOddsSide));
-    for (std::int32_t c = 0; c < kOddsSide; ++c)
-      for (std::int32_t a = 1; a < kOddsSide; ++a)
-        table[static_cast<std::size_t>(c * kOddsSide + a)] = arrest_probability(c, a, p.arrest_constant, p.rounding);
-    return table;
-  }
 
   // Moves an agent's record from one cell to an empty one.
   void relocate(CellIndex from, CellIndex to) {

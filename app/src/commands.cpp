@@ -169,9 +169,14 @@ void print_explanation(const sim::Scenario& scenario, std::ostream& out) {
           out << "ramp " << ev.target << " to " << ev.value << " over " << ev.duration << " ticks";
           break;
         case sim::ScheduledEvent::Action::remove_share: out << "remove " << ev.value << " of " << ev.target; break;
+        case sim::ScheduledEvent::Action::record_only: break;
       }
+      if (ev.record)
+        out << (ev.action == sim::ScheduledEvent::Action::record_only ? "" : "; ") << "record " << ev.record->kind
+            << " by " << ev.record->actor << " on " << ev.record->target << " in " << ev.record->region;
       if (ev.every > 0) out << ", every " << ev.every << " ticks, " << ev.times << " times";
-      if (ev.provenance.kind == sim::Provenance::Kind::source || ev.provenance.kind == sim::Provenance::Kind::assumption)
+      if (ev.provenance.kind == sim::Provenance::Kind::source || ev.provenance.kind == sim::Provenance::Kind::assumption ||
+          ev.provenance.kind == sim::Provenance::Kind::calibrated)
         out << "  [" << ev.provenance.describe() << "]";
       out << "\n";
     }
@@ -186,10 +191,11 @@ bool check_runs(const std::vector<std::string>& run_files, const std::string& ta
     return r.target->report_only ? "-" : r.pass ? "PASS" : "FAIL";
   };
   if (tsv) {
-    out << "target\texpected\tmean\tp05\tp95\tshare_in_range\tresult\n";
+    out << "target\texpected\tmean\tp05\tp95\tshare_in_range\tresult\tby_construction\n";
     for (const auto& r : results)
       out << r.target->name << '\t' << r.target->describe_expectation() << '\t' << r.mean << '\t' << r.p05 << '\t'
-          << r.p95 << '\t' << r.share_within << '\t' << verdict(r) << '\n';
+          << r.p95 << '\t' << r.share_within << '\t' << verdict(r) << '\t'
+          << (r.target->by_construction ? r.target->construction : "") << '\n';
     return std::all_of(results.begin(), results.end(), [](const auto& r) { return r.pass; });
   }
   std::size_t name_width = 6, expect_width = 8;
@@ -208,22 +214,53 @@ bool check_runs(const std::vector<std::string>& run_files, const std::string& ta
     s << std::fixed << std::setprecision(std::abs(v) < 10 ? 2 : 1) << v;
     return s.str();
   };
-  out << cell("target", name_width) << "  " << cell("expected", expect_width) << "  " << cell("mean", 9) << "  "
-      << cell("90% interval", 21) << "  " << cell("in range", 8) << "  result\n";
-  std::size_t passed = 0, expectations = 0;
-  for (const auto& r : results) {
-    passed += r.pass && !r.target->report_only;
-    expectations += !r.target->report_only;
+  const auto row = [&](const output::TargetResult& r) {
     out << cell(r.target->name, name_width) << "  " << cell(r.target->describe_expectation(), expect_width) << "  "
         << cell(fixed(r.mean), 9) << "  " << cell("[" + fixed(r.p05) + ", " + fixed(r.p95) + "]", 21) << "  "
-        << cell(r.target->report_only ? "" : fixed(r.share_within * 100) + "%", 8) << "  "
-        << verdict(r) << "\n";
+        << cell(r.target->report_only ? "" : fixed(r.share_within * 100) + "%", 8) << "  " << verdict(r) << "\n";
+  };
+  const auto header = [&] {
+    out << cell("target", name_width) << "  " << cell("expected", expect_width) << "  " << cell("mean", 9) << "  "
+        << cell("90% interval", 21) << "  " << cell("in range", 8) << "  result\n";
+  };
+  // Targets that test the model, then those an input or a schedule makes true whatever the model
+  // does: only the first group says anything about the mechanisms.
+  std::size_t tests = 0, tests_met = 0, forced = 0, forced_met = 0, reported = 0;
+  for (const auto& r : results) {
+    if (r.target->report_only) {
+      ++reported;
+    } else if (r.target->by_construction) {
+      ++forced;
+      forced_met += r.pass ? 1 : 0;
+    } else {
+      ++tests;
+      tests_met += r.pass ? 1 : 0;
+    }
   }
-  if (expectations > 0) out << passed << "/" << expectations << " targets met";
-  if (expectations < results.size())
-    out << (expectations > 0 ? ", " : "") << results.size() - expectations << " outcomes reported";
-  out << " over " << run_files.size() << " run" << (run_files.size() == 1 ? "" : "s") << " (" << targets_path << ")\n";
-  return passed == expectations;
+  const bool grouped = forced > 0;
+  if (grouped) out << "Tests of the model\n";
+  header();
+  for (const auto& r : results)
+    if (!r.target->by_construction) row(r);
+  if (grouped) {
+    out << "\nBy construction (true because of an input or a schedule, whatever the model does)\n";
+    header();
+    for (const auto& r : results)
+      if (r.target->by_construction) {
+        row(r);
+        out << "    by construction: " << r.target->construction << "\n";
+      }
+    out << "\n";
+  }
+  std::string summary;
+  if (tests > 0) summary += std::to_string(tests_met) + "/" + std::to_string(tests) + " targets met";
+  if (forced > 0)
+    summary += (summary.empty() ? "" : " (tests of the model), ") + std::to_string(forced_met) + "/" +
+               std::to_string(forced) + " by construction";
+  if (reported > 0) summary += (summary.empty() ? "" : ", ") + std::to_string(reported) + " outcomes reported";
+  out << summary << " over " << run_files.size() << " run" << (run_files.size() == 1 ? "" : "s") << " ("
+      << targets_path << ")\n";
+  return tests_met == tests && forced_met == forced;
 }
 
 void print_run_file_info(const std::string& path, std::ostream& out, bool brief) {

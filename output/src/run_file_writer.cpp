@@ -304,7 +304,11 @@ void RunFileWriter::write_schedule() {
           case sim::ScheduledEvent::Action::set: actions.push_back("set " + ev.target); break;
           case sim::ScheduledEvent::Action::ramp: actions.push_back("ramp " + ev.target); break;
           case sim::ScheduledEvent::Action::remove_share: actions.push_back("remove_share " + ev.target); break;
+          case sim::ScheduledEvent::Action::record_only: actions.push_back(""); break;
         }
+        if (ev.record)
+          actions.back() += (actions.back().empty() ? "" : "; ") + std::string("record ") + ev.record->kind + " by " +
+                            ev.record->actor;
       }
   Handle group = create_group(file_, "schedule");
   detail::set_text_attribute(group, "description", "scheduled events of the scenario, one row per occurrence");

@@ -88,7 +88,8 @@ class TargetsReader {
     }
     problems_.reject_unknown_keys(
         node, path,
-        {"name", "source", "assumption", "events", "measure", "series", "mean_within", "runs_within", "min_share"});
+        {"name", "source", "assumption", "by_construction", "events", "measure", "series", "mean_within", "runs_within",
+         "min_share"});
     Target t;
     t.where = problems_.at(node.Mark());
     const std::size_t before = problems_.count();
@@ -165,6 +166,22 @@ class TargetsReader {
         t.min_share = share;
     } else {
       t.report_only = true;  // an outcome to report (e.g. to compare scenarios), with nothing to pass
+    }
+    // A target with an expectation says whether it tests the model or holds by construction.
+    if (const auto bc = node["by_construction"]) {
+      if (bc.IsScalar() && bc.Scalar() == "false") {
+        t.by_construction = false;
+      } else if (bc.IsScalar() && !bc.Scalar().empty() && bc.Scalar() != "true") {
+        t.by_construction = true;
+        t.construction = bc.Scalar();
+      } else {
+        problems_.add(bc, path + ".by_construction",
+                      "expected false (the target tests the model) or the input or schedule that forces it");
+      }
+    } else if (!t.report_only) {
+      problems_.add(node, path + ".by_construction",
+                    "missing by_construction: false when the target tests the model, or the input or schedule "
+                    "that makes it true whatever the model does");
     }
     if (problems_.count() != before) return std::nullopt;
     return t;

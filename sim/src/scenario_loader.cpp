@@ -55,6 +55,12 @@ std::string trimmed(const std::string& text) {
   return first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
 }
 
+bool valid_entry_name(const std::string& name) {
+  if (name.empty() || name.size() > 48 || !(name[0] >= 'a' && name[0] <= 'z')) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
 std::vector<std::string> keys_of(const std::vector<ParamSpec>& params) {
   std::vector<std::string> out;
   for (const auto& p : params) out.push_back(p.key);
@@ -76,6 +82,9 @@ class Loader {
   const std::vector<const ModelSchema*>& models_;
   std::map<std::string, std::string> override_of_path_;
   std::vector<Diagnostic> problems_;
+  // The entries of the model's collections, known before any parameter is read so that names can
+  // be checked wherever they appear.
+  std::map<std::string, std::vector<Entry>> entries_;
 
   SourceLocation where(const YAML::Node& node, const std::string& path) const {
     SourceLocation loc;
@@ -110,6 +119,18 @@ class Loader {
                                       const std::optional<Provenance>& section_provenance = std::nullopt);
   void read_section(const YAML::Node& root, const SectionSpec& section, const ModelSchema* model,
                     const std::vector<const SectionSpec*>& all_sections, std::vector<Parameter>& out);
+  // The parameters of one map (a section, or an entry of a collection) at `prefix`.
+  void read_params(const YAML::Node& root, const YAML::Node& node, const std::string& prefix,
+                   const std::vector<ParamSpec>& params, const Preset* preset, std::vector<Parameter>& out);
+  void read_keyed(const YAML::Node& node, const ParamSpec& spec, const std::string& path,
+                  const std::optional<Provenance>& section_provenance, std::vector<Parameter>& out);
+  // Names and kinds of every entry of every collection (no parameters yet).
+  void read_entries(const YAML::Node& root, const CollectionSpec& collection);
+  void read_collection(const YAML::Node& root, const CollectionSpec& collection, std::vector<Parameter>& out);
+  std::vector<std::string> names_in(const ParamSpec& spec) const;
+  std::optional<ScheduledRecord> read_record(const YAML::Node& node, const std::string& path);
+  // Every name a scheduled action records is in the vocabulary the scenario's runs use.
+  void check_records(const Scenario& scenario, const EventCategories& vocabulary);
   void reject_unknown_keys(const YAML::Node& map, const std::string& prefix, const std::vector<std::string>& known,
                            const std::vector<const SectionSpec*>& all_sections);
   std::vector<ScheduledEvent> read_events(const YAML::Node& list, const ModelSchema* model, Date start,
@@ -163,6 +184,23 @@ std::optional<Value> Loader::read_scalar(const YAML::Node& node, const ParamSpec
     problem(node, path, "expected " + describe_type(spec) + ", found " + found_text(node) + extra);
     return std::optional<Value>();
   };
+  if (spec.type == ValueType::names) {
+    if (!node.IsSequence()) return fail();
+    Names names;
+    ParamSpec one = spec;
+    one.type = ValueType::name;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const auto name = read_scalar(node[i], one, path + "[" + std::to_string(i) + "]");
+      if (!name) return std::nullopt;
+      const std::string& n = std::get<std::string>(*name);
+      if (std::find(names.begin(), names.end(), n) != names.end()) {
+        problem(node[i], path, "'" + n + "' is listed twice");
+        return std::nullopt;
+      }
+      names.push_back(n);
+    }
+    return Value(names);
+  }
   if (!node.IsScalar()) return fail();
   const std::string& s = node.Scalar();
   const auto in_range = [&](double x) {
@@ -202,16 +240,49 @@ std::optional<Value> Loader::read_scalar(const YAML::Node& node, const ParamSpec
       if (!Date::parse_iso(s)) return fail();
       return Value(s);
     case ValueType::text: return Value(s);
+    case ValueType::name: {
+      if (spec.collection.empty() && spec.choices.empty()) {  // a new name, e.g. of a front group
+        if (valid_entry_name(s)) return Value(s);
+        return fail("; names are lower-case letters, digits and _, starting with a letter");
+      }
+      const auto known = spec.choices.empty() ? names_in(spec) : spec.choices;
+      if (std::find(known.begin(), known.end(), s) != known.end()) return Value(s);
+      const std::string guess = closest_match(s, known);
+      return fail(guess.empty() ? "" : "; did you mean '" + guess + "'?");
+    }
+    case ValueType::names: break;  // a list, not a scalar: read below
   }
   return fail();
+}
+
+std::vector<std::string> Loader::names_in(const ParamSpec& spec) const {
+  std::vector<std::string> out;
+  const auto it = entries_.find(spec.collection);
+  if (it == entries_.end()) return out;
+  for (const auto& e : it->second)
+    if (spec.of_kinds.empty() || std::find(spec.of_kinds.begin(), spec.of_kinds.end(), e.kind) != spec.of_kinds.end())
+      out.push_back(e.name);
+  return out;
 }
 
 bool Loader::read_provenance(const YAML::Node& wrapper, const std::string& path, Provenance& out) {
   const YAML::Node source = wrapper["source"];
   const YAML::Node assumption = wrapper["assumption"];
-  if (source && assumption) {
-    problem(assumption, path + ".assumption", "give either source or assumption, not both");
+  const YAML::Node calibrated = wrapper["calibrated"];
+  if ((source ? 1 : 0) + (assumption ? 1 : 0) + (calibrated ? 1 : 0) > 1) {
+    const char* second = calibrated ? "calibrated" : "assumption";
+    problem(wrapper[second], path + "." + second, "give either source, assumption or calibrated, not several");
     return false;
+  }
+  if (calibrated) {
+    if (!calibrated.IsScalar() || trimmed(calibrated.Scalar()).empty()) {
+      problem(calibrated, path + ".calibrated", "expected text naming what the value was fitted to, found " +
+                                                    found_text(calibrated));
+      return false;
+    }
+    out.kind = Provenance::Kind::calibrated;
+    out.reason = trimmed(calibrated.Scalar());
+    return true;
   }
   if (source) {
     if (!source.IsMap() || !source["document"] || !source["quote"] || !source["document"].IsScalar() ||
@@ -254,13 +325,14 @@ std::optional<Parameter> Loader::read_param(const YAML::Node& node, const ParamS
   param.where = where(node, path);
   YAML::Node value_node = node;
   if (node.IsMap()) {
-    // The annotated form: {value: …, source: {…}} or {value: …, assumption: "…"}.
+    // The annotated form: {value: …, source: {…}}, {value: …, assumption: "…"} or {value: …, calibrated: "…"}.
     for (const auto& kv : node) {
       const auto key = kv.first.as<std::string>();
-      if (key != "value" && key != "source" && key != "assumption") {
-        const std::string guess = closest_match(key, {"value", "source", "assumption"});
+      if (key != "value" && key != "source" && key != "assumption" && key != "calibrated") {
+        const std::string guess = closest_match(key, {"value", "source", "assumption", "calibrated"});
         problem(kv.first, path + "." + key,
-                "unknown key '" + key + "' in an annotated parameter (expected value with source or assumption)" +
+                "unknown key '" + key +
+                    "' in an annotated parameter (expected value with source, assumption or calibrated)" +
                     (guess.empty() ? "" : "; did you mean '" + guess + "'?"));
         return std::nullopt;
       }
@@ -270,8 +342,10 @@ std::optional<Parameter> Loader::read_param(const YAML::Node& node, const ParamS
       return std::nullopt;
     }
     if (!read_provenance(node, path, param.provenance)) {
-      if (!node["source"] && !node["assumption"])
-        problem(node, path, "an annotated parameter needs 'source' {document, quote} or 'assumption' (why)");
+      if (!node["source"] && !node["assumption"] && !node["calibrated"])
+        problem(node, path,
+                "an annotated parameter needs 'source' {document, quote}, 'assumption' (why) or 'calibrated' "
+                "(what it was fitted to)");
       return std::nullopt;
     }
     value_node = node["value"];
@@ -332,22 +406,37 @@ void Loader::read_section(const YAML::Node& root, const SectionSpec& section, co
     problem(node, section.key, "expected a map of " + section.description + ", found " + found_text(node));
     return;
   }
+  if (!node && section.optional) return;
   const Preset* preset = nullptr;
   if (model && root["preset"] && root["preset"].IsScalar())
     for (const auto& p : model->presets)
       if (p.name == root["preset"].Scalar()) preset = &p;
-  // A section's own source or assumption covers its plain values: {width: 40, height: 40, source: …}.
-  std::optional<Provenance> section_provenance;
-  if (node && node.IsMap() && (node["source"] || node["assumption"])) {
-    Provenance p;
-    if (read_provenance(node, section.key, p)) section_provenance = p;
+  read_params(root, node, section.key, section.params, preset, out);
+  if (node && node.IsMap()) {
+    std::vector<std::string> known = keys_of(section.params);
+    known.insert(known.end(), {"source", "assumption", "calibrated"});
+    reject_unknown_keys(node, section.key, known, all_sections);
   }
-  for (const auto& spec : section.params) {
-    const std::string path = section.key + "." + spec.key;
+}
+
+void Loader::read_params(const YAML::Node& root, const YAML::Node& node, const std::string& prefix,
+                         const std::vector<ParamSpec>& params, const Preset* preset, std::vector<Parameter>& out) {
+  // A map's own provenance covers its plain values: {width: 40, height: 40, source: …}.
+  std::optional<Provenance> section_provenance;
+  if (node && node.IsMap() && (node["source"] || node["assumption"] || node["calibrated"])) {
+    Provenance p;
+    if (read_provenance(node, prefix, p)) section_provenance = p;
+  }
+  for (const auto& spec : params) {
+    const std::string path = prefix + "." + spec.key;
     if (node && node.IsMap() && node[spec.key]) {
-      if (auto param = read_param(node[spec.key], spec, path, section_provenance)) out.push_back(std::move(*param));
+      if (!spec.keyed_by.empty())
+        read_keyed(node[spec.key], spec, path, section_provenance, out);
+      else if (auto param = read_param(node[spec.key], spec, path, section_provenance))
+        out.push_back(std::move(*param));
       continue;
     }
+    if (spec.optional || !spec.keyed_by.empty()) continue;  // absent: no value at all
     Parameter param;
     param.path = path;
     param.spec = &spec;
@@ -367,10 +456,107 @@ void Loader::read_section(const YAML::Node& root, const SectionSpec& section, co
     }
     out.push_back(std::move(param));
   }
-  if (node && node.IsMap()) {
-    std::vector<std::string> known = keys_of(section.params);
-    known.insert(known.end(), {"source", "assumption"});
-    reject_unknown_keys(node, section.key, known, all_sections);
+}
+
+void Loader::read_keyed(const YAML::Node& node, const ParamSpec& spec, const std::string& path,
+                        const std::optional<Provenance>& section_provenance, std::vector<Parameter>& out) {
+  ParamSpec key_spec{.key = spec.key, .type = ValueType::name, .collection = spec.keyed_by};
+  if (!node.IsMap()) {
+    problem(node, path,
+            "expected a map from " + spec.keyed_by + " names to " + describe_type(spec) + ", found " + found_text(node));
+    return;
+  }
+  std::optional<Provenance> map_provenance = section_provenance;
+  if (node["source"] || node["assumption"] || node["calibrated"]) {
+    Provenance p;
+    if (read_provenance(node, path, p)) map_provenance = p;
+  }
+  for (const auto& kv : node) {
+    const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
+    if (key == "source" || key == "assumption" || key == "calibrated") continue;
+    if (!read_scalar(kv.first, key_spec, path + "." + key)) continue;
+    if (auto param = read_param(kv.second, spec, path + "." + key, map_provenance)) out.push_back(std::move(*param));
+  }
+}
+
+void Loader::read_entries(const YAML::Node& root, const CollectionSpec& collection) {
+  auto& entries = entries_[collection.key];
+  const YAML::Node node = root[collection.key];
+  if (!node || node.IsNull()) {
+    if (collection.min_entries > 0)
+      problem(root, collection.key,
+              "missing required key '" + collection.key + "' (" + collection.description + ")");
+    return;
+  }
+  if (!node.IsMap()) {
+    problem(node, collection.key,
+            "expected a map of " + collection.key + ", each under a name of your choice, found " +
+                found_text(node));
+    return;
+  }
+  std::vector<std::string> kind_names;
+  for (const auto& k : collection.kinds) kind_names.push_back(k.name);
+  ParamSpec kind_spec{.key = "kind", .type = ValueType::choice, .choices = kind_names};
+  std::set<std::string> seen;
+  for (const auto& kv : node) {
+    const std::string name = kv.first.IsScalar() ? kv.first.Scalar() : "?";
+    const std::string path = collection.key + "." + name;
+    if (!seen.insert(name).second) {
+      problem(kv.first, path, "duplicate name '" + name + "' in '" + collection.key + "'");
+      continue;
+    }
+    if (!valid_entry_name(name)) {
+      problem(kv.first, path,
+              "'" + name + "' is not a usable name: expected lower-case letters, digits and _, starting with a "
+              "letter (at most 48 characters)");
+      continue;
+    }
+    if (!kv.second.IsMap()) {
+      problem(kv.second, path, "expected a map of the parameters of '" + name + "', found " + found_text(kv.second));
+      continue;
+    }
+    Entry entry{name, collection.kinds.front().name, where(kv.first, path)};
+    if (collection.kinds.size() > 1) {
+      if (!kv.second["kind"]) {
+        problem(kv.second, path + ".kind", "missing required key 'kind' (expected " + describe_type(kind_spec) + ")");
+        continue;
+      }
+      const auto kind = read_scalar(kv.second["kind"], kind_spec, path + ".kind");
+      if (!kind) continue;
+      entry.kind = std::get<std::string>(*kind);
+    }
+    entries.push_back(std::move(entry));
+  }
+  if (entries.size() < collection.min_entries)
+    problem(node, collection.key,
+            "expected at least " + std::to_string(collection.min_entries) + " entries, found " +
+                std::to_string(entries.size()));
+  for (const auto& kind : collection.kinds) {
+    const auto n = static_cast<std::size_t>(
+        std::count_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.kind == kind.name; }));
+    if (n < kind.min_count)
+      problem(node, collection.key,
+              "expected at least " + std::to_string(kind.min_count) + " of kind '" + kind.name + "', found " +
+                  std::to_string(n));
+    if (n > kind.max_count)
+      problem(node, collection.key,
+              "expected at most " + std::to_string(kind.max_count) + " of kind '" + kind.name + "', found " +
+                  std::to_string(n));
+  }
+}
+
+void Loader::read_collection(const YAML::Node& root, const CollectionSpec& collection, std::vector<Parameter>& out) {
+  const YAML::Node node = root[collection.key];
+  for (const auto& entry : entries_[collection.key]) {
+    const EntryKind* kind = collection.kind(entry.kind);
+    const std::string prefix = collection.key + "." + entry.name;
+    const YAML::Node entry_node = node[entry.name];
+    read_params(root, entry_node, prefix, kind->params, nullptr, out);
+    std::vector<std::string> known = keys_of(kind->params);
+    known.insert(known.end(), {"source", "assumption", "calibrated"});
+    if (collection.kinds.size() > 1) known.push_back("kind");
+    std::vector<const SectionSpec*> none;
+    reject_unknown_keys(entry_node, prefix, known, none);
   }
 }
 
@@ -391,6 +577,49 @@ std::optional<std::int64_t> Loader::read_tick(const YAML::Node& node, const std:
   return std::nullopt;
 }
 
+std::optional<ScheduledRecord> Loader::read_record(const YAML::Node& node, const std::string& path) {
+  if (!node.IsMap()) {
+    problem(node, path,
+            "expected {kind: ..., actor: ..., target: ..., region: ..., killed: n, ...}, found " + found_text(node));
+    return std::nullopt;
+  }
+  reject_unknown_keys(node, path, {"kind", "actor", "target", "region", "target_actor", "killed", "wounded", "arrested"},
+                      {});
+  ScheduledRecord r;
+  bool ok = true;
+  for (auto [key, field] : {std::pair{"kind", &r.kind}, std::pair{"actor", &r.actor}, std::pair{"target", &r.target},
+                            std::pair{"region", &r.region}, std::pair{"target_actor", &r.target_actor}}) {
+    const YAML::Node value = node[key];
+    const bool required = std::string(key) != "target_actor";
+    if (!value) {
+      if (required) {
+        problem(node, path + "." + key, std::string("missing required key '") + key + "' (a name of the events vocabulary)");
+        ok = false;
+      }
+      continue;
+    }
+    if (!value.IsScalar()) {
+      problem(value, path + "." + key, "expected a name of the events vocabulary, found " + found_text(value));
+      ok = false;
+      continue;
+    }
+    *field = value.Scalar();
+  }
+  const ParamSpec count_spec{.key = "count", .type = ValueType::integer, .min = 0, .max = 1e9};
+  for (auto [key, field] : {std::pair{"killed", &r.killed}, std::pair{"wounded", &r.wounded},
+                            std::pair{"arrested", &r.arrested}}) {
+    if (!node[key]) continue;
+    const auto n = read_scalar(node[key], count_spec, path + "." + key);
+    if (!n) {
+      ok = false;
+      continue;
+    }
+    *field = std::get<std::int64_t>(*n);
+  }
+  if (!ok) return std::nullopt;
+  return r;
+}
+
 std::vector<ScheduledEvent> Loader::read_events(const YAML::Node& list, const ModelSchema* model, Date start,
                                                 const std::vector<Parameter>& params) {
   std::vector<ScheduledEvent> events;
@@ -399,8 +628,8 @@ std::vector<ScheduledEvent> Loader::read_events(const YAML::Node& list, const Mo
     problem(list, kEventsKey, "expected a list of events, found " + found_text(list));
     return events;
   }
-  static const std::vector<std::string> event_keys = {"name", "at", "set", "ramp", "remove_share", "repeat",
-                                                      "source", "assumption"};
+  static const std::vector<std::string> event_keys = {"name", "at", "set", "ramp", "remove_share", "record", "repeat",
+                                                      "source", "assumption", "calibrated"};
   const auto schedulable = [&](const std::string& path) -> const Parameter* {
     for (const auto& p : params)
       if (p.path == path && p.spec->schedulable) return &p;
@@ -448,9 +677,16 @@ std::vector<ScheduledEvent> Loader::read_events(const YAML::Node& list, const Mo
       ok = false;
     }
     const int actions = (e["set"] ? 1 : 0) + (e["ramp"] ? 1 : 0) + (e["remove_share"] ? 1 : 0);
-    if (actions != 1) {
-      problem(e, path, "expected exactly one of set, ramp or remove_share, found " + std::to_string(actions));
+    if (actions > 1 || (actions == 0 && !e["record"])) {
+      problem(e, path,
+              "expected one of set, ramp or remove_share (and, for an action, record), found " +
+                  std::to_string(actions) + (e["record"] ? " and record" : ""));
       continue;
+    }
+    if (const YAML::Node record = e["record"]) {
+      ev.record = read_record(record, path + ".record");
+      if (!ev.record) continue;
+      ev.action = ScheduledEvent::Action::record_only;
     }
     // A set may change several conditions at once (a new cabinet changes several policies); each
     // becomes its own scheduled change sharing the event's name, date and provenance.
@@ -537,10 +773,11 @@ std::vector<ScheduledEvent> Loader::read_events(const YAML::Node& list, const Mo
       ev.every = std::get<std::int64_t>(*every);
       ev.times = std::get<std::int64_t>(*times);
     }
-    if (e["source"] || e["assumption"]) read_provenance(e, path, ev.provenance);
+    if (e["source"] || e["assumption"] || e["calibrated"]) read_provenance(e, path, ev.provenance);
     if (!ok) continue;
     for (const auto& [target, value] : extra_sets) {
       ScheduledEvent also = ev;
+      also.record.reset();  // the action is recorded once, with the event's first change
       also.target = target;
       also.value = value;
       events.push_back(std::move(also));
@@ -548,6 +785,28 @@ std::vector<ScheduledEvent> Loader::read_events(const YAML::Node& list, const Mo
     events.insert(events.end() - static_cast<std::ptrdiff_t>(extra_sets.size()), std::move(ev));
   }
   return events;
+}
+
+void Loader::check_records(const Scenario& scenario, const EventCategories& vocabulary) {
+  for (std::size_t i = 0; i < scenario.events().size(); ++i) {
+    const ScheduledEvent& ev = scenario.events()[i];
+    if (!ev.record) continue;
+    const auto check = [&](const std::string& field, const std::string& name, const std::vector<std::string>& known) {
+      if (name.empty() || std::find(known.begin(), known.end(), name) != known.end()) return;
+      const std::string guess = closest_match(name, known);
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      problems_.push_back({ev.where, "events[" + ev.name + "].record." + field,
+                           "'" + name + "' is not a" + (field == "actor" || field == "target_actor" ? "n " : " ") +
+                               field + " of this scenario's events" +
+                               (guess.empty() ? " (expected one of: " + list + ")" : "; did you mean '" + guess + "'?")});
+    };
+    check("kind", ev.record->kind, vocabulary.kinds);
+    check("actor", ev.record->actor, vocabulary.actors);
+    check("target", ev.record->target, vocabulary.targets);
+    check("region", ev.record->region, vocabulary.regions);
+    check("target_actor", ev.record->target_actor, vocabulary.actors);
+  }
 }
 
 namespace {
@@ -560,11 +819,27 @@ YAML::Node merge_onto(const YAML::Node& base, const YAML::Node& child, const std
   // New containers hold the original nodes, so every value keeps its line and column for errors.
   if (!base.IsMap() || !child.IsMap() || child["value"]) return child;
   YAML::Node out(YAML::NodeType::Map);
-  // force_insert keeps the original key nodes (and their marks); keys are unique by construction.
-  for (const auto& kv : base)
-    if (!child[kv.first.Scalar()]) out.force_insert(kv.first, kv.second);
+  const auto omits = [](const YAML::Node& node) {
+    return node.IsMap() && node.size() == 1 && node["omit"] && node["omit"].IsScalar() && node["omit"].Scalar() == "true";
+  };
+  for (const auto& kv : child)
+    if (omits(kv.second) && !base[kv.first.Scalar()])
+      throw InputError({{{file, kv.first.Mark().line + 1, kv.first.Mark().column + 1, ""}, kv.first.Scalar(),
+                         "omit names nothing of the base scenario: '" + kv.first.Scalar() + "'"}});
+  // The base's keys keep their order (regions and actors are output in file order, so a variant's
+  // files line up with its base's); the child's new keys follow. force_insert keeps the original
+  // key nodes (and their marks); keys are unique by construction.
+  for (const auto& kv : base) {
+    const std::string key = kv.first.Scalar();
+    const YAML::Node replacement = child[key];
+    if (!replacement)
+      out.force_insert(kv.first, kv.second);
+    else if (!omits(replacement) && key != kEventsKey)
+      out.force_insert(kv.first, merge_onto(kv.second, replacement, file));
+  }
   for (const auto& kv : child) {
     const std::string key = kv.first.Scalar();
+    if (base[key] && key != kEventsKey) continue;  // merged above
     if (key == kEventsKey && kv.second.IsSequence() && base[key] && base[key].IsSequence()) {
       YAML::Node events(YAML::NodeType::Sequence);
       std::vector<YAML::Node> additions;
@@ -665,6 +940,8 @@ ScenarioPtr Loader::build(const YAML::Node& root, const LoadOptions& options, co
   std::map<std::string, std::vector<std::string>> children_of;  // by parent path; "" is the root
   for (const auto& key : keys_of(top_level_params())) children_of[""].push_back(key);
   children_of[""].push_back(kEventsKey);
+  if (model)
+    for (const auto& collection : model->collections) children_of[""].push_back(collection.key);
   for (const SectionSpec* s : sections) {
     std::string parent;
     std::stringstream parts(s->key);
@@ -727,7 +1004,10 @@ ScenarioPtr Loader::build(const YAML::Node& root, const LoadOptions& options, co
   if (!model) throw InputError(problems_);
   c.model = model->name;
 
+  for (const auto& collection : model->collections) read_entries(root, collection);
   for (const SectionSpec* s : sections) read_section(root, *s, model, sections, c.parameters);
+  for (const auto& collection : model->collections) read_collection(root, collection, c.parameters);
+  c.collections = entries_;
   for (const auto& p : c.parameters) {
     if (p.path == "calendar.start_date") c.start_date = *Date::parse_iso(std::get<std::string>(p.value));
     if (p.path == "calendar.ticks") c.ticks = std::get<std::int64_t>(p.value);
@@ -736,6 +1016,8 @@ ScenarioPtr Loader::build(const YAML::Node& root, const LoadOptions& options, co
   if (!problems_.empty()) throw InputError(problems_);
 
   auto scenario = std::make_shared<const Scenario>(std::move(c));
+  if (model->event_vocabulary) check_records(*scenario, model->event_vocabulary(*scenario));
+  if (!problems_.empty()) throw InputError(problems_);
   if (model->cross_check) {
     auto more = model->cross_check(*scenario);
     if (!more.empty()) throw InputError(std::move(more));
@@ -749,6 +1031,7 @@ std::string Provenance::describe() const {
   switch (kind) {
     case Kind::source: return "source: " + document + ": \"" + quote + "\"";
     case Kind::assumption: return "assumption: " + reason;
+    case Kind::calibrated: return "calibrated: " + reason;
     case Kind::unannotated: return "set in the file without source or assumption";
     case Kind::preset: return "preset " + reason;
     case Kind::builtin_default: return "default" + (reason.empty() ? std::string() : ": " + reason);
@@ -776,6 +1059,24 @@ double Scenario::real(const std::string& path) const { return std::get<double>(p
 std::int64_t Scenario::integer(const std::string& path) const { return std::get<std::int64_t>(parameter(path).value); }
 bool Scenario::flag(const std::string& path) const { return std::get<bool>(parameter(path).value); }
 const std::string& Scenario::word(const std::string& path) const { return std::get<std::string>(parameter(path).value); }
+const Names& Scenario::names(const std::string& path) const { return std::get<Names>(parameter(path).value); }
+bool Scenario::has(const std::string& path) const { return index_.count(path) > 0; }
+
+const std::vector<Entry>& Scenario::entries(const std::string& collection) const {
+  static const std::vector<Entry> none;
+  const auto it = c_.collections.find(collection);
+  return it == c_.collections.end() ? none : it->second;
+}
+
+std::vector<std::pair<std::string, const Parameter*>> Scenario::keyed(const std::string& path) const {
+  std::vector<std::pair<std::string, const Parameter*>> out;
+  const std::string prefix = path + ".";
+  for (const auto& p : c_.parameters)
+    if (p.path.size() > prefix.size() && p.path.compare(0, prefix.size(), prefix) == 0 && p.spec &&
+        !p.spec->keyed_by.empty() && p.path.find('.', prefix.size()) == std::string::npos)
+      out.emplace_back(p.path.substr(prefix.size()), &p);
+  return out;
+}
 
 ScenarioPtr load_scenario_text(const std::string& text, const std::string& display_name,
                                const std::vector<const ModelSchema*>& models, const LoadOptions& options) {

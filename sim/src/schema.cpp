@@ -49,8 +49,25 @@ std::string describe_type(const ParamSpec& spec) {
     case ValueType::date: return "a date YYYY-MM-DD";
     case ValueType::text: return "text";
     case ValueType::integer_or_keyword: return "a whole number" + in_range + " or '" + spec.keyword + "'";
+    case ValueType::name:
+      if (!spec.choices.empty()) return "one of " + joined(spec.choices, " | ");
+      if (spec.collection.empty()) return "a name (lower-case letters, digits and _)";
+      return "the name of " + (spec.of_kinds.empty() ? "an entry of " + spec.collection
+                                                     : "a " + joined(spec.of_kinds, " or a ") + " in " + spec.collection);
+    case ValueType::names:
+      if (!spec.choices.empty()) return "a list of words from " + joined(spec.choices, " | ");
+      if (spec.collection.empty()) return "a list of names (lower-case letters, digits and _)";
+      return "a list of names of " + (spec.of_kinds.empty() ? "entries of " + spec.collection
+                                                           : joined(spec.of_kinds, " or ") + " entries of " +
+                                                                 spec.collection);
   }
   return "?";
+}
+
+const EntryKind* CollectionSpec::kind(const std::string& name) const {
+  for (const auto& k : kinds)
+    if (k.name == name) return &k;
+  return nullptr;
 }
 
 std::string describe_value(const Value& value, const ParamSpec& spec) {
@@ -60,6 +77,7 @@ std::string describe_value(const Value& value, const ParamSpec& spec) {
   }
   if (const auto* d = std::get_if<double>(&value)) return number_text(*d);
   if (const auto* b = std::get_if<bool>(&value)) return *b ? "true" : "false";
+  if (const auto* list = std::get_if<Names>(&value)) return "[" + joined(*list, ", ") + "]";
   return std::get<std::string>(value);
 }
 
@@ -133,7 +151,11 @@ void write_param_table(std::ostringstream& out, const std::string& prefix, const
     std::string meaning = p.description;
     if (!p.unit.empty()) meaning += " Unit: " + p.unit + ".";
     if (p.default_value && !p.default_reason.empty()) meaning += " Default: " + p.default_reason + ".";
-    out << "| `" << prefix << p.key << "` | " << markdown_escape(describe_type(p)) << " | " << markdown_escape(def)
+    if (!p.keyed_by.empty()) def = "none";
+    const std::string key = p.keyed_by.empty() ? p.key : p.key + ".NAME";
+    const std::string type = p.keyed_by.empty() ? describe_type(p)
+                                                : "a map from names of " + p.keyed_by + " to " + describe_type(p);
+    out << "| `" << prefix << key << "` | " << markdown_escape(type) << " | " << markdown_escape(def)
         << " | " << (p.schedulable ? "yes" : "") << " | " << markdown_escape(meaning) << " |\n";
   }
   out << "\n";
@@ -156,7 +178,12 @@ std::string scenario_reference_markdown(const std::vector<const ModelSchema*>& m
          "threshold:                            # a modelling choice\n"
          "  value: 0.1\n"
          "  assumption: \"Epstein's T; no document measures it\"\n"
+         "attack_rate:                          # fitted to a calibration target\n"
+         "  value: 0.05\n"
+         "  calibrated: \"attacks on foreign forces, Oct 2019 - Jun 2020 (targets.yaml)\"\n"
          "```\n\n"
+         "Use `calibrated` for a value fitted until a run matches a target, never a `source` whose quote "
+         "is the target itself: the quote gives the target, not the value.\n\n"
          "A section may carry its own `source` or `assumption`, which then covers the plain values in it "
          "(a value's own annotation still wins), so that values one document gives together stay plain "
          "numbers that scripts can rewrite:\n\n"
@@ -193,21 +220,47 @@ std::string scenario_reference_markdown(const std::vector<const ModelSchema*>& m
          "to `to` over `over` ticks |\n"
          "| `remove_share` | `{population: …, share: s}`: remove the share s ∈ (0, 1] of the population's "
          "present members, chosen at random |\n"
+         "| `record` | `{kind, actor, target, region, target_actor, killed, wounded, arrested}`: the event is "
+         "an action (a strike, an election), not only a change of conditions: it is written to the run's "
+         "`/events` table with these names of the model's vocabulary (region and target_actor may be left "
+         "out; counts default to 0) and the model's rules react to it |\n"
          "| `repeat` | `{every: N, times: M}`: repeat the event M times in all, N ticks apart |\n"
-         "| `source` / `assumption` | provenance, as for parameters |\n\n"
-         "Exactly one of `set`, `ramp` and `remove_share` is given.\n\n"
+         "| `source` / `assumption` / `calibrated` | provenance, as for parameters |\n\n"
+         "At most one of `set`, `ramp` and `remove_share` is given; an event with none of them has a "
+         "`record`.\n\n"
          "## Variants: `extends`\n\n"
          "`extends: base.yaml` (a path relative to the file) starts from another scenario and changes only "
          "what the file states: a value replaces the base's (a parameter written with `value:` is replaced "
          "whole, provenance included); maps merge key by key. Events are matched by name: an event with the "
          "name of a base event replaces it, `{name: X, omit: true}` drops the base's event X, any other "
-         "event is added. Run files record the resolved scenario, so `confsim rerun` needs no base file. "
+         "event is added. An entry of a collection (a region, an actor) written as `{omit: true}` removes "
+         "the base's entry of that name. Regions and actors keep the base's order, and new ones follow it. "
+         "Run files record the resolved scenario, so `confsim rerun` needs no base file. "
          "Counterfactuals are written this way (e.g. `scenarios/iraq/counterfactuals/`).\n\n";
   for (const ModelSchema* model : models) {
     out << "## Model `" << model->name << "`\n\n" << model->description << "\n\n";
     for (const auto& section : model->sections) {
-      out << "### `" << section.key << "`\n\n" << section.description << "\n\n";
+      out << "### `" << section.key << "`\n\n" << section.description
+          << (section.optional ? " The section may be left out when nothing needs it." : "") << "\n\n";
       write_param_table(out, section.key + ".", section.params);
+    }
+    for (const auto& collection : model->collections) {
+      out << "### `" << collection.key << "`\n\n" << collection.description
+          << " A map: each entry under a name of the scenario's choosing (lower-case letters, digits and _), "
+             "its parameters at `"
+          << collection.key << ".NAME.key`"
+          << (collection.kinds.size() > 1 ? "; `kind:` says which of the kinds below it is" : "") << ".\n\n";
+      for (const auto& kind : collection.kinds) {
+        if (collection.kinds.size() > 1) {
+          out << "#### " << collection.key << " of kind `" << kind.name << "`\n\n" << kind.description;
+          if (kind.max_count == 1)
+            out << (kind.min_count == 1 ? " Exactly one." : " At most one.");
+          else if (kind.min_count > 0)
+            out << " At least " << kind.min_count << ".";
+          out << "\n\n";
+        }
+        write_param_table(out, collection.key + ".NAME.", kind.params);
+      }
     }
     if (!model->removable_populations.empty())
       out << "Populations that `remove_share` may name: " << joined(model->removable_populations, ", ") << ".\n\n";

@@ -1,5 +1,6 @@
 #include "confsim/sim/simulation.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -38,6 +39,26 @@ struct ActiveRamp {
   std::int64_t steps;
 };
 
+std::int32_t code_of(const std::string& name, const std::vector<std::string>& names) {
+  if (name.empty()) return kNoActor;
+  const auto it = std::find(names.begin(), names.end(), name);
+  // The loader checked every name against the model's vocabulary.
+  if (it == names.end()) throw std::logic_error("'" + name + "' is not in the events vocabulary");
+  return static_cast<std::int32_t>(it - names.begin());
+}
+
+EventRecord scheduled_record(const ScheduledRecord& r, const EventCategories& vocabulary, std::int64_t tick) {
+  return {tick,
+          code_of(r.kind, vocabulary.kinds),
+          code_of(r.actor, vocabulary.actors),
+          code_of(r.target, vocabulary.targets),
+          code_of(r.region, vocabulary.regions),
+          r.killed,
+          r.wounded,
+          r.arrested,
+          code_of(r.target_actor, vocabulary.actors)};
+}
+
 class PhaseClock {
  public:
   explicit PhaseClock(PhaseTimes& times) : times_(times) {}
@@ -61,6 +82,7 @@ PhaseTimes run_simulation(const RunInfo& info, Model& model, Recorder& recorder,
   LiveParameters live(scenario);
   std::vector<double> series;
   std::vector<EventRecord> events;
+  std::vector<EventRecord> scheduled_actions;  // this tick's, recorded before the model's own events
   std::vector<VariableData> snapshot;
   std::vector<ActiveRamp> ramps;
 
@@ -73,7 +95,8 @@ PhaseTimes run_simulation(const RunInfo& info, Model& model, Recorder& recorder,
   const auto record = [&](std::int64_t tick) {
     model.observe(series);
     recorder.record_tick(tick, series);
-    events.clear();
+    events.assign(scheduled_actions.begin(), scheduled_actions.end());
+    scheduled_actions.clear();
     model.take_events(events);
     if (!events.empty()) recorder.record_events(events);
     if (info.snapshot_every > 0 && tick % info.snapshot_every == 0) {
@@ -83,7 +106,8 @@ PhaseTimes run_simulation(const RunInfo& info, Model& model, Recorder& recorder,
   };
 
   clock.time("initialise", [&] { model.initialise(live); });
-  recorder.begin(info, model.output_schema());
+  const OutputSchema schema = model.output_schema();
+  recorder.begin(info, schema);
   clock.time("record", [&] {
     std::vector<VariableData> statics;
     model.statics(statics);
@@ -104,6 +128,12 @@ PhaseTimes run_simulation(const RunInfo& info, Model& model, Recorder& recorder,
             break;
           }
           case ScheduledEvent::Action::remove_share: model.remove_share(ev.target, ev.value, tick); break;
+          case ScheduledEvent::Action::record_only: break;
+        }
+        if (ev.record) {
+          const EventRecord action = scheduled_record(*ev.record, schema.events, tick);
+          model.react_to_action(action);
+          scheduled_actions.push_back(action);
         }
       }
       for (auto& ramp : ramps) {

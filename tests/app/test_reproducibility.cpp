@@ -66,20 +66,26 @@ TEST_CASE("the scenario text and seed stored in a file reproduce it byte for byt
   CHECK(testing::dataset_bytes(original) == testing::dataset_bytes(testing::temp_path("again.h5")));
 }
 
-TEST_CASE("the Iraq scenario gives byte-identical files with 1 and 2 threads", "[property][reproducibility][iraq]") {
-  const auto run_iraq = [](const std::string& name, int threads) {
-    app::RunRequest request;
-    request.scenario_path = testing::source_path("scenarios/iraq/baseline.yaml");
-    request.output_path = testing::temp_path(name);
-    request.threads = threads;
-    request.ticks = 260;  // past the strike, Kadhimi's first raids and the dialogue
-    request.overrides = {"scale.people_per_agent=2000"};
-    app::run_scenario(request);
-    return testing::dataset_bytes(request.output_path);
-  };
-  const auto one = run_iraq("iraq1.h5", 1);
-  CHECK(one.count("events/kind"));
-  CHECK(one == run_iraq("iraq2.h5", 2));
+TEST_CASE("the conflict scenarios give byte-identical files with 1, 2 and 8 threads",
+          "[property][reproducibility][conflict]") {
+  // Iraq past the strike, Kadhimi's first raids and the dialogue.
+  for (const auto& [scenario, ticks] : {std::pair{std::string("scenarios/iraq/baseline.yaml"), 260}}) {
+    INFO(scenario);
+    const auto run_with = [&](int threads) {
+      app::RunRequest request;
+      request.scenario_path = testing::source_path(scenario);
+      request.output_path = testing::temp_path("conflict" + std::to_string(threads) + ".h5");
+      request.threads = threads;
+      request.ticks = ticks;
+      request.overrides = {"scale.people_per_agent=2000"};
+      app::run_scenario(request);
+      return testing::dataset_bytes(request.output_path);
+    };
+    const auto one = run_with(1);
+    CHECK(one.count("events/kind"));
+    CHECK(one == run_with(2));
+    CHECK(one == run_with(8));
+  }
 }
 
 TEST_CASE("a run of a scenario that extends another re-runs from its file alone", "[property][reproducibility]") {

@@ -7,7 +7,6 @@
 #include <fstream>
 #include <set>
 
-#include "confsim/agents/iraq.hpp"
 #include "confsim/agents/registry.hpp"
 #include "confsim/output/targets.hpp"
 #include "support/input_errors.hpp"
@@ -36,20 +35,42 @@ std::string write_temp(const std::string& name, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("the baseline's regions and militias are nested sections", "[iraq][scenario]") {
+TEST_CASE("the baseline declares its regions and actors as data", "[iraq][scenario]") {
   const auto s = sim::load_scenario_file(testing::source_path(kBaseline), agents::model_schemas());
+  CHECK(s->model() == "conflict");
+  CHECK(s->entries("regions").size() == 10);
+  std::map<std::string, int> kinds;
+  for (const auto& a : s->entries("actors")) ++kinds[a.kind];
+  CHECK(kinds == std::map<std::string, int>{{"armed_group", 6}, {"foreign_force", 1}, {"government", 1},
+                                            {"protest_movement", 1}, {"sponsor", 1}});
   CHECK(s->real("regions.basra.population") == 3000000);
-  CHECK(s->word("militias.thaer_allah.home_region") == "basra");
-  CHECK_FALSE(s->flag("militias.thaer_allah.pmf_member"));
-  CHECK(s->parameter("coalition.troops").provenance.kind == sim::Provenance::Kind::source);
+  CHECK(s->flag("regions.baghdad.capital"));
+  CHECK(s->word("actors.thaer_allah.home_region") == "basra");
+  CHECK(s->word("actors.kataib_hezbollah.sponsor") == "irgc");
+  CHECK_FALSE(s->flag("actors.thaer_allah.on_state_payroll"));
+  CHECK(s->parameter("actors.coalition.troops").provenance.kind == sim::Provenance::Kind::source);
+  CHECK(s->parameter("armed_group_rules.foreign_attack_rate").provenance.kind == sim::Provenance::Kind::calibrated);
+  double bases = 0;
+  for (const auto& [region, p] : s->keyed("actors.coalition.bases")) bases += std::get<double>(p->value);
+  CHECK(bases == 9);
 }
 
-TEST_CASE("a misspelt region or group is caught with a suggestion", "[iraq][scenario][errors]") {
-  const std::string region = error_of("confsim: 1\nextends: baseline.yaml\nregions:\n  bagdad: {population: 1}\n");
-  CHECK_THAT(region, Catch::Contains("test_variant.yaml:4:3") && Catch::Contains("unknown key 'bagdad' in 'regions'") &&
-                         Catch::Contains("did you mean 'baghdad'?"));
-  const std::string group = error_of("confsim: 1\nextends: baseline.yaml\nmilitias: 3\n");
-  CHECK_THAT(group, Catch::Contains("militias: expected a map with keys kataib_hezbollah"));
+TEST_CASE("a misspelt reference or key is caught with a suggestion", "[iraq][scenario][errors]") {
+  const std::string region =
+      error_of("confsim: 1\nextends: baseline.yaml\nactors:\n  thaer_allah:\n    home_region: basr\n");
+  CHECK_THAT(region, Catch::Contains("test_variant.yaml:5:18") && Catch::Contains("actors.thaer_allah.home_region") &&
+                         Catch::Contains("did you mean 'basra'?"));
+  const std::string key =
+      error_of("confsim: 1\nextends: baseline.yaml\nactors:\n  thaer_allah:\n    fightres: 300\n");
+  CHECK_THAT(key, Catch::Contains("unknown key 'fightres' in 'actors.thaer_allah'") &&
+                      Catch::Contains("did you mean 'fighters'?"));
+  const std::string sponsor =
+      error_of("confsim: 1\nextends: baseline.yaml\nactors:\n  badr:\n    sponsor: coalition\n");
+  CHECK_THAT(sponsor, Catch::Contains("expected the name of a sponsor in actors, found 'coalition'"));
+  const std::string actors = error_of("confsim: 1\nextends: baseline.yaml\nactors: 3\n");
+  CHECK_THAT(actors, Catch::Contains("actors: expected a map of actors"));
+  const std::string kind = error_of("confsim: 1\nextends: baseline.yaml\nactors:\n  newcomer: {kind: armed_gruop}\n");
+  CHECK_THAT(kind, Catch::Contains("actors.newcomer.kind") && Catch::Contains("did you mean 'armed_group'?"));
 }
 
 TEST_CASE("an event may change several conditions at once", "[iraq][scenario]") {
@@ -57,33 +78,39 @@ TEST_CASE("an event may change several conditions at once", "[iraq][scenario]") 
   std::set<std::string> changed;
   for (const auto& e : s->events())
     if (e.name == "Kadhimi takes office") changed.insert(e.target);
-  CHECK(changed == std::set<std::string>{"government.reform_intent", "government.repression_propensity",
-                                         "government.mission_protection", "government.bloc_dependence"});
+  CHECK(changed == std::set<std::string>{"actors.government.reform_intent", "actors.government.repression_propensity",
+                                         "actors.government.mission_protection", "actors.government.bloc_dependence"});
 }
 
 TEST_CASE("extends replaces values, merges maps and matches events by name", "[iraq][scenario][extends]") {
   const auto s = variant(R"(confsim: 1
 extends: baseline.yaml
 name: variant
-government:
-  raid_rate: {value: 0.9, assumption: test}
+actors:
+  government:
+    raid_rate: {value: 0.9, assumption: test}
 events:
   - name: Soleimani and al-Muhandis killed by a US strike
     omit: true
   - name: drawdown announced
     at: 2020-10-01
-    set: {coalition.troop_target: 2500}
+    set: {actors.coalition.troop_target: 2500}
     assumption: test
   - name: a new event
     at: 2021-01-01
-    set: {government.dialogue: 0.5}
+    set: {actors.government.dialogue: 0.5}
     assumption: test
 )");
   const auto base = sim::load_scenario_file(testing::source_path(kBaseline), agents::model_schemas());
   CHECK(s->name() == "variant");
-  CHECK(s->real("government.raid_rate") == 0.9);
-  CHECK(s->parameter("government.raid_rate").provenance.kind == sim::Provenance::Kind::assumption);
-  CHECK(s->real("government.raid_detainees_mean") == base->real("government.raid_detainees_mean"));
+  CHECK(s->real("actors.government.raid_rate") == 0.9);
+  CHECK(s->parameter("actors.government.raid_rate").provenance.kind == sim::Provenance::Kind::assumption);
+  CHECK(s->real("actors.government.raid_detainees_mean") == base->real("actors.government.raid_detainees_mean"));
+  // Actors keep the base's order, so the variant's files line up with the base's.
+  std::vector<std::string> order, base_order;
+  for (const auto& a : s->entries("actors")) order.push_back(a.name);
+  for (const auto& a : base->entries("actors")) base_order.push_back(a.name);
+  CHECK(order == base_order);
   std::map<std::string, int> names;
   for (const auto& e : s->events()) ++names[e.name];
   CHECK(names.count("Soleimani and al-Muhandis killed by a US strike") == 0);
@@ -120,7 +147,8 @@ TEST_CASE("every counterfactual differs from the baseline and cites or assumes w
     for (const auto& e : cf->events()) {
       INFO(e.name);
       CHECK((e.provenance.kind == sim::Provenance::Kind::source ||
-             e.provenance.kind == sim::Provenance::Kind::assumption));
+             e.provenance.kind == sim::Provenance::Kind::assumption ||
+             e.provenance.kind == sim::Provenance::Kind::calibrated));
     }
   }
   CHECK(files == 4);
@@ -154,11 +182,17 @@ TEST_CASE("the event catalog gives every event a date, a kind and a quoted sourc
 TEST_CASE("the targets file loads, and malformed targets name their line", "[iraq][targets][errors]") {
   const auto targets = output::load_targets(testing::source_path("scenarios/iraq/targets.yaml"));
   CHECK(targets.size() >= 15);
+  std::size_t forced = 0;
   for (const auto& t : targets) {
     INFO(t.name);
     CHECK(t.provenance.rfind("source: ", 0) == 0);
     CHECK_FALSE(t.report_only);
+    if (t.by_construction) {
+      ++forced;
+      CHECK(t.construction.size() > 20);  // says what forces it
+    }
   }
+  CHECK(forced == 6);
   const auto error_of_targets = [](const std::string& text) {
     return testing::input_error_of([&] { output::load_targets(write_temp("targets.yaml", text)); });
   };
@@ -169,4 +203,10 @@ TEST_CASE("the targets file loads, and malformed targets name their line", "[ira
   CHECK_THAT(error_of_targets("targets:\n  - name: x\n    events: {kind: raid, from: 2020-01-01, to: 2020-02-01}\n"
                               "    mesure: count\n"),
              Catch::Contains("did you mean 'measure'?") && Catch::Contains("expected source: {document, quote}"));
+  CHECK_THAT(error_of_targets("targets:\n  - name: x\n    assumption: a\n    events: {kind: raid, from: 2020-01-01, "
+                              "to: 2020-02-01}\n    mean_within: [0, 1]\n"),
+             Catch::Contains("missing by_construction"));
+  CHECK_THAT(error_of_targets("targets:\n  - name: x\n    assumption: a\n    by_construction: true\n"
+                              "    events: {kind: raid, from: 2020-01-01, to: 2020-02-01}\n    mean_within: [0, 1]\n"),
+             Catch::Contains("targets.yaml:4:22") && Catch::Contains("the input or schedule that forces it"));
 }

@@ -68,7 +68,7 @@ TEST_CASE("a section's source or assumption covers its plain values", "[unit][sc
   CHECK(u->parameter("grid.height").provenance.kind == sim::Provenance::Kind::assumption);
   CHECK_THAT(error_of(replaced(kValid, "  height: 20\n",
                                "  height: 20\n  assumption: \"a\"\n  source: {document: d, quote: q}\n")),
-             Catch::Contains("grid.assumption") && Catch::Contains("either source or assumption"));
+             Catch::Contains("grid.assumption") && Catch::Contains("either source, assumption or calibrated"));
 }
 
 TEST_CASE("a key written in the file wins over the preset", "[unit][scenario]") {
@@ -133,7 +133,7 @@ TEST_CASE("invalid input gives a precise message", "[unit][scenario][errors]") {
        {"events[0].set", "did you mean 'government.legitimacy'?"}},
       {"an event with two actions", replaced(kValid, "    set: {government.legitimacy: 0.7}",
                                               "    set: {government.legitimacy: 0.7}\n    ramp: {path: x, to: 1, over: 2}"),
-       {}, {"events[0]", "exactly one of set, ramp or remove_share, found 2"}},
+       {}, {"events[0]", "expected one of set, ramp or remove_share (and, for an action, record), found 2"}},
       {"an event before the start", replaced(kValid, "at: 2019-10-06", "at: 2019-09-06"), {},
        {"events[0].at", "expected a date after the start date 2019-10-01"}},
       {"an event value out of range", replaced(kValid, "{government.legitimacy: 0.7}", "{government.legitimacy: 7}"),
@@ -144,7 +144,7 @@ TEST_CASE("invalid input gives a precise message", "[unit][scenario][errors]") {
        {"--set government.legitimacy=1.5", "expected a number in [0, 1], found '1.5'"}},
       {"an override without '='", kValid, {"government.legitimacy"}, {"expected path=value"}},
       {"an annotated value without provenance", replaced(kValid, "  density: 0.7", "  density: {value: 0.7}"), {},
-       {"citizens.density", "needs 'source' {document, quote} or 'assumption'"}},
+       {"citizens.density", "needs 'source' {document, quote}, 'assumption' (why) or 'calibrated'"}},
       {"a source without a quote", replaced(kValid, "quote: \"legitimacy 0.82\"", "page: 3"), {},
        {"government.legitimacy.source", "expected a map {document: ..., quote: ...}"}},
       {"NaN", replaced(kValid, "density: 0.7", "density: .nan"), {}, {"citizens.density", "found '.nan'"}},

@@ -7,14 +7,20 @@
 #include <memory>
 #include <string>
 
+#include "confsim/agents/civil_violence.hpp"
 #include "confsim/sim/lattice.hpp"
 #include "confsim/sim/model.hpp"
 #include "confsim/sim/schema.hpp"
 
 namespace confsim::agents::epstein {
 
+// Rule A and the arrest probability are shared with the conflict model's protest lattices.
+using civil_violence::activates;
+using civil_violence::arrest_probability;
+using civil_violence::rounded_ratio;
+using civil_violence::RatioRounding;  // paper | NetLogo | Mesa
+
 // Where the paper, NetLogo and Mesa differ, a switch (see docs/scenario-reference.md).
-enum class RatioRounding { none, floor, round_half_even };  // paper | NetLogo | Mesa
 enum class SelfCount { once, twice_when_active };           // paper & Mesa | NetLogo
 enum class Order { move_then_act, act_then_move };          // paper & NetLogo | Mesa
 enum class JailTermRange { inclusive, exclusive };          // 0…J (paper, Mesa) | 0…J−1 (NetLogo)
@@ -42,15 +48,6 @@ struct Parameters {
 
 // What stands in a cell, and what a citizen is, in the run file's snapshots (CF flag_values).
 enum CellCode : std::int8_t { empty = 0, quiescent = 1, active = 2, jailed = 3, cop = 4, removed = 5 };
-
-// (C/A) rounded as the rule says.
-double rounded_ratio(std::int32_t cops, std::int32_t actives, RatioRounding rounding);
-// P = 1 − exp(−k·(C/A)_v).
-double arrest_probability(std::int32_t cops, std::int32_t actives, double k, RatioRounding rounding);
-// Rule A: active iff G − R·P > T.
-inline bool activates(double grievance, double risk_aversion, double arrest_prob, double threshold) {
-  return grievance - risk_aversion * arrest_prob > threshold;
-}
 
 // Rule A for one row of the lattice, as the model applies it each tick: every free citizen
 // (quiescent or active) becomes active iff G − R·P > T, with G = H·(1 − L) and P looked up by the

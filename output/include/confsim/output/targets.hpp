@@ -39,6 +39,10 @@ struct Target {
   double low = -std::numeric_limits<double>::infinity(), high = std::numeric_limits<double>::infinity();
   std::optional<double> min_share;  // set: pass when at least this share of runs lies in [low, high]
   bool report_only = false;         // no expectation: the outcome is reported, never failed
+  // True when an input or a schedule forces the outcome (the start's troop level, a switch that
+  // forbids an action before a date): such a target checks the scenario, not the model's mechanisms.
+  bool by_construction = false;
+  std::string construction;  // what forces it
   std::string describe_expectation() const;
 };
 

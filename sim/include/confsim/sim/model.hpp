@@ -3,6 +3,7 @@
 // the Simulation owns the order of phases; a Recorder only observes.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -30,11 +31,6 @@ struct VariableSpec {
   std::vector<std::string> dims;  // series: after time; snapshots: after snapshot_time; statics: all
   StorageType type = StorageType::float64;
   std::vector<std::pair<int, std::string>> flags;  // CF flag_values / flag_meanings for categorical codes
-};
-
-// Categories of the events table; each column holds indices into its list.
-struct EventCategories {
-  std::vector<std::string> kinds, actors, targets, regions;
 };
 
 struct OutputSchema {
@@ -70,6 +66,54 @@ std::vector<T>& variable_in(std::vector<VariableData>& out, std::size_t i, std::
   return v;
 }
 
+// Series declared once: name, meaning, units, dimensions and how to read the values, so that the
+// order of the file's variables can never drift from what is observed.
+class SeriesTable {
+ public:
+  using Reader = std::function<void(double* values)>;  // writes the series' values for one tick
+
+  void add(VariableSpec spec, std::size_t values, Reader read) {
+    rows_.push_back({std::move(spec), values, std::move(read)});
+  }
+  void add_scalar(std::string name, std::string long_name, std::string units, std::function<double()> value) {
+    add({std::move(name), std::move(long_name), std::move(units), {}, StorageType::float64, {}}, 1,
+        [value = std::move(value)](double* out) { *out = value(); });
+  }
+  // One value per element along a dimension of `size` elements (regions, factions …).
+  void add_along(const std::string& dimension, std::size_t size, std::string name, std::string long_name,
+                 std::string units, std::function<double(std::size_t)> value) {
+    add({std::move(name), std::move(long_name), std::move(units), {dimension}, StorageType::float64, {}}, size,
+        [size, value = std::move(value)](double* out) {
+          for (std::size_t i = 0; i < size; ++i) out[i] = value(i);
+        });
+  }
+
+  std::vector<VariableSpec> specs() const {
+    std::vector<VariableSpec> out;
+    for (const auto& row : rows_) out.push_back(row.spec);
+    return out;
+  }
+  // Every series' values in declaration order, flattened along their extra dimensions.
+  void observe(std::vector<double>& out) const {
+    std::size_t total = 0;
+    for (const auto& row : rows_) total += row.values;
+    out.resize(total);
+    double* next = out.data();
+    for (const auto& row : rows_) {
+      row.read(next);
+      next += row.values;
+    }
+  }
+
+ private:
+  struct Row {
+    VariableSpec spec;
+    std::size_t values;
+    Reader read;
+  };
+  std::vector<Row> rows_;
+};
+
 // Parameters that scheduled events may change during a run, by path.
 class LiveParameters {
  public:
@@ -98,6 +142,9 @@ class Model {
   virtual void resolve(std::int64_t tick) = 0;
   // Phase 1 helper: a scheduled event removes a share of a population's present members.
   virtual void remove_share(const std::string& population, double share, std::int64_t tick) = 0;
+  // Phase 1: a scheduled action (a strike, an election) happened; the engine records it in the
+  // events table, the model's rules react to it here (nothing by default).
+  virtual void react_to_action(const EventRecord& action) { (void)action; }
 
   // What the recorder reads. Series values in schema order, flattened along their extra dims.
   virtual void observe(std::vector<double>& series) const = 0;

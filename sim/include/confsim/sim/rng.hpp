@@ -33,6 +33,7 @@ enum class Purpose : std::uint32_t {
   unit_deployment = 16,      // where a security unit stands today
   sweep_seed = 17,           // the seed of a sweep's run, from the master seed and run index
   sweep_design = 18,         // a Latin hypercube's strata and jitter
+  faction_reaction = 19,     // a faction's response to what another did to it (a march after a strike)
 };
 
 // Who a stream belongs to. Kinds are numbered here, once, for the same reason as purposes.

@@ -15,8 +15,10 @@ namespace confsim::sim {
 struct Diagnostic;
 class Scenario;
 
-// A parameter's value. Integers that may be a keyword (e.g. "unbounded") hold kKeywordValue.
-using Value = std::variant<double, std::int64_t, bool, std::string>;
+// A parameter's value. Integers that may be a keyword (e.g. "unbounded") hold kKeywordValue; a list
+// of names (the regions a group operates in) is a vector of strings.
+using Names = std::vector<std::string>;
+using Value = std::variant<double, std::int64_t, bool, std::string, Names>;
 inline constexpr std::int64_t kKeywordValue = -1;
 
 enum class ValueType {
@@ -27,6 +29,8 @@ enum class ValueType {
   date,                // YYYY-MM-DD
   text,                // free text
   integer_or_keyword,  // a whole number or the one keyword declared with it
+  name,                // the name of an entry of a collection (ParamSpec::collection), e.g. a region
+  names,               // a list of such names
 };
 
 struct ParamSpec {
@@ -44,12 +48,21 @@ struct ParamSpec {
   std::string default_reason;          // why the default is what it is (an assumption)
   bool schedulable = false;            // scheduled events may change it during a run
   bool optional = false;               // may be absent with no value at all (e.g. seed)
+  // name / names: the collection whose entries it names ("regions"), and the kinds of entry it may
+  // name (empty: any kind).
+  std::string collection;
+  std::vector<std::string> of_kinds;
+  // Set: the key holds a map from names of this collection's entries to values of the spec's type
+  // ({anbar: 3, erbil: 1}); each pair is a parameter of its own at path.key.name, with its own
+  // provenance. Absent names have no parameter (models read them as the default).
+  std::string keyed_by;
 };
 
 struct SectionSpec {
   std::string key;
   std::string description;
   std::vector<ParamSpec> params;
+  bool optional = false;  // may be left out whole (a model checks that it is there when needed)
 };
 
 struct Preset {
@@ -58,15 +71,45 @@ struct Preset {
   std::map<std::string, Value> values;  // by full path, e.g. "rules.ratio_rounding"
 };
 
+// The names an events table uses (what happened, who acted, on whom, where); each column of the
+// table holds indices into its list.
+struct EventCategories {
+  std::vector<std::string> kinds, actors, targets, regions;
+};
+
+// One kind of entry in a collection (an armed group among the actors): its parameters, and how
+// many entries of the kind a scenario may declare.
+struct EntryKind {
+  std::string name;
+  std::string description;
+  std::vector<ParamSpec> params;
+  std::size_t min_count = 0;
+  std::size_t max_count = std::numeric_limits<std::size_t>::max();
+};
+
+// A map of entries whose names the scenario chooses (regions, actors). Each entry's parameters live
+// at collection.entry.key. With several kinds, each entry says which with `kind:`.
+struct CollectionSpec {
+  std::string key;
+  std::string description;
+  std::vector<EntryKind> kinds;
+  std::size_t min_entries = 0;
+  const EntryKind* kind(const std::string& name) const;
+};
+
 // What a model contributes to the scenario language.
 struct ModelSchema {
   std::string name;
   std::string description;
   std::vector<SectionSpec> sections;
+  std::vector<CollectionSpec> collections;  // read after the sections, in this order
   std::vector<Preset> presets;
   std::vector<std::string> removable_populations;  // what `remove_share` events may name
   // Checks that need several values at once (e.g. densities that must sum to at most 1).
   std::function<std::vector<Diagnostic>(const Scenario&)> cross_check;
+  // The events vocabulary a scenario's runs use, for checking what scheduled actions record (none:
+  // the model's scenarios cannot record actions).
+  std::function<EventCategories(const Scenario&)> event_vocabulary;
   // Memory a run of the scenario needs at its peak (bytes, estimated from measured costs per cell),
   // and the parameter that sets most of it: checked before anything is allocated.
   std::function<double(const Scenario&)> peak_memory_bytes;

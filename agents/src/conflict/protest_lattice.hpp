@@ -1,19 +1,30 @@
 #pragma once
-// One governorate's protest lattice: protester groups (Epstein's citizens, each standing for
-// scale.people_per_agent people), security units that confront active groups, and the offices of
-// militias whose gunmen may fire on protesters gathered there.
+// One region's protest lattice: protester groups (Epstein's citizens, each standing for
+// scale.people_per_agent people), the government's security units that confront active groups, and
+// the offices of armed groups whose gunmen may fire on protesters gathered there.
 #include <cstdint>
 #include <vector>
 
-#include "confsim/agents/iraq.hpp"
+#include "confsim/agents/civil_violence.hpp"
 #include "confsim/sim/lattice.hpp"
 
-namespace confsim::agents::iraq {
+namespace confsim::agents::conflict {
+
+// What the lattice's agents follow: the protest movement's rules, the security forces' and the
+// gunmen's, gathered by the protest movement from the actors that set them.
+struct LatticeRules {
+  double people_per_agent = 1000;
+  double density = 0.7, vision = 3, threshold = 0.1, hardship_spread = 0.3, arrest_constant = 2.3;
+  double units_per_1000 = 0, unit_vision = 3, repression_rate = 0, kill_probability = 0, wound_probability = 0,
+         arrest_share = 0;
+  std::int64_t jail_days = 0;
+  double office_reach = 3, gunfire_kill_probability = 0;
+};
 
 enum ProtesterState : std::int8_t { empty_cell = 0, quiet = 1, protesting = 2, detained = 3, dead = 4, unit_cell = 5 };
 
 // What one day of confrontations on a lattice produced, by who struck (0: security forces, 1 + m:
-// militia m's gunmen).
+// the gunmen of armed group m).
 struct Casualties {
   std::vector<std::int64_t> killed, wounded, arrested;
   explicit Casualties(std::size_t actors = 0) : killed(actors), wounded(actors), arrested(actors) {}
@@ -21,7 +32,7 @@ struct Casualties {
 };
 
 struct Office {
-  std::size_t militia = 0;
+  std::size_t group = 0;
   sim::CellIndex cell = 0;
 };
 
@@ -29,15 +40,17 @@ struct Office {
 struct FieldOrders {
   double legitimacy = 0;
   double assembly_cost = 0;
-  double lethal_share = 0;          // share of confrontations with live fire
-  std::vector<bool> militia_fires;  // per militia: its gunmen fire today
+  double lethal_share = 0;        // share of confrontations with live fire
+  std::vector<bool> group_fires;  // per armed group: its gunmen fire today
 };
 
-class RegionLattice {
+class ProtestLattice {
  public:
-  RegionLattice(std::size_t region, const Parameters& p, std::uint64_t seed, std::uint64_t first_protester_id,
-                std::uint64_t first_unit_id, std::size_t actors);
-  void place_offices(const std::vector<std::size_t>& militias_here);
+  // region_key keys every stream of the lattice's agents (the region's name, hashed), so that a
+  // region's draws do not depend on which other regions a scenario declares.
+  ProtestLattice(std::uint64_t region_key, double population, double hardship, const LatticeRules& rules,
+                 std::uint64_t seed, std::size_t armed_groups);
+  void place_offices(const std::vector<std::size_t>& groups_here);
 
   // Phase 3: units redeploy; groups decide on counts taken before anyone decides; active groups are
   // confronted. Writes only per-agent slots.
@@ -46,8 +59,8 @@ class RegionLattice {
   Casualties resolve();
 
   std::int64_t active_people() const { return active_people_; }
-  // Active people within reach of a militia's office (what its gunmen see).
-  std::int64_t active_people_near(std::size_t militia) const;
+  // Active people within reach of an armed group's offices (what its gunmen see).
+  std::int64_t active_people_near(std::size_t group) const;
   double mean_grievance(double legitimacy) const;
   std::uint32_t width() const { return lattice_.width(); }
   std::uint32_t height() const { return lattice_.height(); }
@@ -56,9 +69,9 @@ class RegionLattice {
   std::size_t units() const { return unit_cell_.size(); }
 
  private:
-  std::size_t region_;
-  const Parameters& p_;
-  std::uint64_t seed_, first_protester_id_, first_unit_id_;
+  std::uint64_t region_key_;
+  LatticeRules p_;
+  std::uint64_t seed_;
   std::size_t actors_;
   sim::Lattice lattice_;
   sim::Window protester_window_, unit_window_, office_window_;
@@ -68,10 +81,7 @@ class RegionLattice {
   std::vector<std::uint32_t> id_;  // place in the placement shuffle: the key of the group's streams
   std::vector<std::uint32_t> row_first_group_;  // per lattice row (and one past the last): its first group
   // Rule A's P = 1 − exp(−k·units/actives), tabled for small counts.
-  static constexpr std::int32_t kTabledUnits = 64;
-  std::int32_t tabled_actives_ = 0;
-  std::vector<double> arrest_probability_by_count_;
-  double arrest_probability(std::int32_t units, std::int32_t actives) const;
+  civil_violence::ArrestOdds arrest_odds_;
   std::vector<float> hardship_, risk_aversion_;
   std::vector<std::int8_t> state_;
   std::vector<std::int32_t> people_, detention_left_;
@@ -86,4 +96,4 @@ class RegionLattice {
   std::int64_t active_people_ = 0;
 };
 
-}  // namespace confsim::agents::iraq
+}  // namespace confsim::agents::conflict

@@ -1,7 +1,7 @@
-// The protest lattice of one governorate. Groups do not move (a neighbourhood's people protest
+// The protest lattice of one region. Groups do not move (a neighbourhood's people protest
 // where they live); security units redeploy every day. Every draw is keyed by (seed, agent, tick,
 // purpose) and every pass writes only its own slots, so results do not depend on thread count.
-#include "iraq_protest.hpp"
+#include "protest_lattice.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -14,7 +14,7 @@
 #include "confsim/sim/parallel.hpp"
 #include "confsim/sim/rng.hpp"
 
-namespace confsim::agents::iraq {
+namespace confsim::agents::conflict {
 
 using sim::Purpose;
 using sim::RandomStream;
@@ -38,36 +38,53 @@ std::uint32_t lattice_side(std::size_t groups, double density, int reach) {
   return std::max<std::uint32_t>(side, static_cast<std::uint32_t>(2 * reach + 1));
 }
 
-std::size_t group_count(const RegionParameters& r, double people_per_agent) {
-  return static_cast<std::size_t>(std::max(1.0, std::round(r.population / people_per_agent)));
+std::size_t group_count(double population, double people_per_agent) {
+  return static_cast<std::size_t>(std::max(1.0, std::round(population / people_per_agent)));
+}
+
+// Agents' stream ids: the region's key in the upper half, the agent's index in the lower, so that
+// ids of different regions never meet.
+std::uint64_t agent_id(std::uint64_t region_key, std::uint64_t index) {
+  return (region_key & 0xFFFFFFFF00000000ULL) | index;
+}
+
+// What each placement stream of a lattice is for, as offsets of the region's key.
+enum PlacementStream : std::uint64_t { kGroups = 1, kUnits = 2, kOffices = 3 };
+
+// Security units counted in a window that the table of P covers; more are computed.
+constexpr std::int32_t kTabledUnits = 64;
+
+std::int32_t window_cells(double radius) {
+  return static_cast<std::int32_t>(sim::Window(sim::WindowShape::euclidean, radius).offsets().size());
 }
 
 }  // namespace
 
-RegionLattice::RegionLattice(std::size_t region, const Parameters& p, std::uint64_t seed,
-                             std::uint64_t first_protester_id, std::uint64_t first_unit_id, std::size_t actors)
-    : region_(region),
-      p_(p),
+ProtestLattice::ProtestLattice(std::uint64_t region_key, double population, double hardship,
+                               const LatticeRules& rules, std::uint64_t seed, std::size_t armed_groups)
+    : region_key_(region_key),
+      p_(rules),
       seed_(seed),
-      first_protester_id_(first_protester_id),
-      first_unit_id_(first_unit_id),
-      actors_(actors),
+      actors_(1 + armed_groups),
       lattice_([&] {
-        const int reach = static_cast<int>(std::max({p.protest_vision, p.unit_vision, p.office_reach}));
-        const auto side = lattice_side(group_count(p.regions[region], p.people_per_agent), p.protest_density, reach);
+        const int reach = static_cast<int>(std::max({rules.vision, rules.unit_vision, rules.office_reach}));
+        const auto side = lattice_side(group_count(population, rules.people_per_agent), rules.density, reach);
         return sim::Lattice(side, side, true);
       }()),
-      protester_window_(sim::WindowShape::euclidean, p.protest_vision),
-      unit_window_(sim::WindowShape::euclidean, p.unit_vision),
-      office_window_(sim::WindowShape::euclidean, p.office_reach),
+      protester_window_(sim::WindowShape::euclidean, rules.vision),
+      unit_window_(sim::WindowShape::euclidean, rules.unit_vision),
+      office_window_(sim::WindowShape::euclidean, rules.office_reach),
       units_near_(lattice_, std::max(protester_window_.reach(), office_window_.reach())),
-      actives_near_(lattice_, std::max(protester_window_.reach(), office_window_.reach())) {
-  const std::size_t groups = group_count(p.regions[region], p.people_per_agent);
+      actives_near_(lattice_, std::max(protester_window_.reach(), office_window_.reach())),
+      // A counts the group itself, so up to the window's cells plus one; the table covers it all.
+      arrest_odds_(rules.arrest_constant, civil_violence::RatioRounding::none, kTabledUnits,
+                   window_cells(rules.vision) + 3) {
+  const std::size_t groups = group_count(population, rules.people_per_agent);
   const std::uint32_t cells = lattice_.cell_count();
   // Exactly `groups` groups on distinct cells: the first of a keyed shuffle of all cells.
   std::vector<sim::CellIndex> order(cells);
   std::iota(order.begin(), order.end(), sim::CellIndex{0});
-  RandomStream placement(seed_, StreamOwner::world, 100 + region, 0, Purpose::initial_placement);
+  RandomStream placement(seed_, StreamOwner::world, region_key_ + kGroups, 0, Purpose::initial_placement);
   for (std::uint32_t i = 0; i < groups && i + 1 < cells; ++i)
     std::swap(order[i], order[static_cast<std::uint32_t>(sim::draw_integer(placement, i, cells - 1))]);
   // Groups are kept in cell order, so that every pass over them reads the window counts in order;
@@ -88,61 +105,48 @@ RegionLattice::RegionLattice(std::size_t region, const Parameters& p, std::uint6
   for (std::size_t j = groups; j-- > 0;) row_first_group_[lattice_.y_of(cell_[j])] = static_cast<std::uint32_t>(j);
   for (std::size_t y = lattice_.height(); y-- > 0;)
     row_first_group_[y] = std::min(row_first_group_[y], row_first_group_[y + 1]);
-  // P for every small count of units and actives, by the formula itself (so the same bits).
-  tabled_actives_ = static_cast<std::int32_t>(protester_window_.offsets().size()) + 3;
-  arrest_probability_by_count_.resize(static_cast<std::size_t>(kTabledUnits * tabled_actives_));
-  for (std::int32_t units = 0; units < kTabledUnits; ++units)
-    for (std::int32_t actives = 1; actives < tabled_actives_; ++actives)
-      arrest_probability_by_count_[static_cast<std::size_t>(units * tabled_actives_ + actives)] =
-          1.0 - std::exp(-p_.arrest_constant * units / static_cast<double>(actives));
   hardship_.resize(groups);
   risk_aversion_.resize(groups);
-  const double mean = p.regions[region].hardship;
-  const double low = std::max(0.0, mean - p.hardship_spread), high = std::min(1.0, mean + p.hardship_spread);
+  const double low = std::max(0.0, hardship - rules.hardship_spread);
+  const double high = std::min(1.0, hardship + rules.hardship_spread);
   sim::parallel_blocks(groups, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
-      RandomStream draw(seed_, StreamOwner::protester, first_protester_id_ + id_[i], 0, Purpose::initial_attributes);
+      RandomStream draw(seed_, StreamOwner::protester, agent_id(region_key_, id_[i]), 0, Purpose::initial_attributes);
       hardship_[i] = static_cast<float>(high > low ? sim::draw_uniform(draw, low, high) : low);
       risk_aversion_[i] = static_cast<float>(sim::draw_uniform(draw, 0.0, 1.0));
     }
   });
   state_.assign(groups, quiet);
-  people_.assign(groups, static_cast<std::int32_t>(std::min(p.people_per_agent, 2e9)));
+  people_.assign(groups, static_cast<std::int32_t>(std::min(rules.people_per_agent, 2e9)));
   detention_left_.assign(groups, 0);
   struck_by_.assign(groups, -1);
   killed_.assign(groups, 0);
   wounded_.assign(groups, 0);
   arrested_.assign(groups, 0);
 
-  const auto units = static_cast<std::size_t>(std::round(static_cast<double>(groups) * p.units_per_1000 / 1000.0));
+  const auto units = static_cast<std::size_t>(std::round(static_cast<double>(groups) * rules.units_per_1000 / 1000.0));
   unit_cell_.resize(units);
-  RandomStream unit_placement(seed_, StreamOwner::world, 200 + region, 0, Purpose::initial_placement);
+  RandomStream unit_placement(seed_, StreamOwner::world, region_key_ + kUnits, 0, Purpose::initial_placement);
   for (auto& c : unit_cell_) c = static_cast<sim::CellIndex>(sim::draw_integer(unit_placement, 0, cells - 1));
   units_per_cell_.assign(cells, 0);
   protester_at_.assign(cells, 0);
   actives_near_.rebuild([](sim::CellIndex) { return 0; });  // nobody protests before the first day
 }
 
-double RegionLattice::arrest_probability(std::int32_t units, std::int32_t actives) const {
-  if (units < kTabledUnits && actives < tabled_actives_)
-    return arrest_probability_by_count_[static_cast<std::size_t>(units * tabled_actives_ + actives)];
-  return 1.0 - std::exp(-p_.arrest_constant * units / static_cast<double>(actives));
-}
-
-void RegionLattice::place_offices(const std::vector<std::size_t>& militias_here) {
-  RandomStream draw(seed_, StreamOwner::world, 300 + region_, 0, Purpose::initial_placement);
-  for (std::size_t m : militias_here)
+void ProtestLattice::place_offices(const std::vector<std::size_t>& groups_here) {
+  RandomStream draw(seed_, StreamOwner::world, region_key_ + kOffices, 0, Purpose::initial_placement);
+  for (std::size_t m : groups_here)
     offices_.push_back({m, static_cast<sim::CellIndex>(sim::draw_integer(draw, 0, lattice_.cell_count() - 1))});
 }
 
-void RegionLattice::act(std::int64_t tick, const FieldOrders& orders) {
+void ProtestLattice::act(std::int64_t tick, const FieldOrders& orders) {
   const auto t = static_cast<std::uint64_t>(tick);
   const std::size_t groups = cell_.size();
   // Units redeploy within their window.
   const auto& reachable = unit_window_.offsets();
   sim::parallel_blocks(unit_cell_.size(), [&](std::size_t begin, std::size_t end) {
     for (std::size_t u = begin; u < end; ++u) {
-      RandomStream draw(seed_, StreamOwner::security_unit, first_unit_id_ + u, t, Purpose::unit_deployment);
+      RandomStream draw(seed_, StreamOwner::security_unit, agent_id(region_key_, u), t, Purpose::unit_deployment);
       const auto& step = reachable[static_cast<std::size_t>(
           sim::draw_integer(draw, 0, static_cast<std::int64_t>(reachable.size()) - 1))];
       lattice_.shifted(unit_cell_[u], step, unit_cell_[u]);
@@ -180,8 +184,8 @@ void RegionLattice::act(std::int64_t tick, const FieldOrders& orders) {
         const std::uint32_t x = cell_[i] - y * width;
         const auto units = static_cast<std::int32_t>(units_in_row[x]);
         const std::int32_t actives = 1 + static_cast<std::int32_t>(crowd_in_row[x]) - (state_[i] == protesting);
-        state_[i] = protests(hardship_[i], orders.legitimacy, risk_aversion_[i], arrest_probability(units, actives),
-                             p_.threshold, orders.assembly_cost)
+        state_[i] = civil_violence::activates(hardship_[i] * (1 - orders.legitimacy), risk_aversion_[i],
+                                              arrest_odds_(units, actives), p_.threshold + orders.assembly_cost)
                         ? protesting
                         : quiet;
       }
@@ -200,16 +204,16 @@ void RegionLattice::act(std::int64_t tick, const FieldOrders& orders) {
   sim::parallel_blocks(groups, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       if (state_[i] != protesting) continue;  // no outcome: resolve() left the slots cleared
-      const std::uint64_t id = first_protester_id_ + id_[i];
+      const std::uint64_t id = agent_id(region_key_, id_[i]);
       RandomStream hit(seed_, StreamOwner::protester, id, t, Purpose::repression);
       RandomStream toll(seed_, StreamOwner::protester, id, t, Purpose::casualties);
       for (const Office& office : offices_) {
-        if (!orders.militia_fires[office.militia]) continue;
+        if (!orders.group_fires[office.group]) continue;
         const auto dx = std::abs(static_cast<double>(lattice_.x_of(cell_[i])) - lattice_.x_of(office.cell));
         const auto dy = std::abs(static_cast<double>(lattice_.y_of(cell_[i])) - lattice_.y_of(office.cell));
         const double wx = std::min(dx, lattice_.width() - dx), wy = std::min(dy, lattice_.height() - dy);
         if (wx * wx + wy * wy > office_reach2) continue;
-        struck_by_[i] = static_cast<std::int8_t>(1 + office.militia);
+        struck_by_[i] = static_cast<std::int8_t>(1 + office.group);
         killed_[i] = static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i], p_.gunfire_kill_probability));
         wounded_[i] =
             static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i] - killed_[i], p_.wound_probability));
@@ -233,7 +237,7 @@ void RegionLattice::act(std::int64_t tick, const FieldOrders& orders) {
   });
 }
 
-Casualties RegionLattice::resolve() {
+Casualties ProtestLattice::resolve() {
   return sim::deterministic_sum<Casualties>(cell_.size(), [&](std::size_t begin, std::size_t end) {
     Casualties part(actors_);
     for (std::size_t i = begin; i < end; ++i) {
@@ -263,14 +267,14 @@ Casualties RegionLattice::resolve() {
   });
 }
 
-std::int64_t RegionLattice::active_people_near(std::size_t militia) const {
+std::int64_t ProtestLattice::active_people_near(std::size_t group) const {
   std::int64_t n = 0;
   for (const Office& office : offices_)
-    if (office.militia == militia) n += actives_near_.count(office.cell, office_window_);
+    if (office.group == group) n += actives_near_.count(office.cell, office_window_);
   return static_cast<std::int64_t>(static_cast<double>(n) * p_.people_per_agent);
 }
 
-double RegionLattice::mean_grievance(double legitimacy) const {
+double ProtestLattice::mean_grievance(double legitimacy) const {
   struct Free {
     double hardship = 0;
     std::int64_t groups = 0;
@@ -292,11 +296,11 @@ double RegionLattice::mean_grievance(double legitimacy) const {
   return free.groups > 0 ? free.hardship * (1.0 - legitimacy) / static_cast<double>(free.groups) : 0.0;
 }
 
-std::vector<std::int8_t> RegionLattice::cell_states() const {
+std::vector<std::int8_t> ProtestLattice::cell_states() const {
   std::vector<std::int8_t> cells(lattice_.cell_count(), empty_cell);
   for (sim::CellIndex c : unit_cell_) cells[c] = unit_cell;
   for (std::size_t i = 0; i < cell_.size(); ++i) cells[cell_[i]] = state_[i];
   return cells;
 }
 
-}  // namespace confsim::agents::iraq
+}  // namespace confsim::agents::conflict

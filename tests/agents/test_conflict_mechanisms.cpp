@@ -1,6 +1,7 @@
-// The causal claims the Iraq model rests on, each tested over several seeds as a difference between
-// two variants of the baseline that differ only in the cause. Each test fails if its mechanism is
-// taken out of the model. Runs use 1 agent per 5,000 people and shortened calendars to stay fast.
+// The causal claims the conflict model rests on, each tested over several seeds on the Iraq
+// scenario as a difference between two variants of the baseline that differ only in the cause. Each
+// test fails if its mechanism is taken out of the model; each says why its margin is what it is.
+// Runs use 1 agent per 5,000 people and shortened calendars to stay fast.
 #include <catch2/catch.hpp>
 
 #include <numeric>
@@ -67,12 +68,12 @@ double mean_of(const std::vector<double>& v, std::size_t from, std::size_t to) {
 
 }  // namespace
 
-TEST_CASE("more militia funding brings more attacks", "[iraq][mechanism]") {
+TEST_CASE("more sponsor funding brings more attacks", "[conflict][mechanism]") {
   const auto usual = runs(variant("", {}, 250));
   const auto funded = runs(variant(R"(events:
   - name: the IRGC-QF multiplies its support
     at: 2
-    set: {irgc.support_usd_per_year: 1.0e9}
+    set: {actors.irgc.support_usd_per_year: 1.0e9}
     assumption: test
 )",
                                    {}, 250));
@@ -82,12 +83,12 @@ TEST_CASE("more militia funding brings more attacks", "[iraq][mechanism]") {
   CHECK(b > 1.25 * a);
 }
 
-TEST_CASE("a US strike that kills Iraqi personnel lowers the government's legitimacy", "[iraq][mechanism]") {
-  const std::vector<std::string> strikes = {"coalition.us_death_probability=0.5",
-                                            "coalition.retaliation_probability=1"};
+TEST_CASE("a foreign strike that kills host personnel lowers the government's legitimacy", "[conflict][mechanism]") {
+  const std::vector<std::string> strikes = {"actors.coalition.personnel_death_probability=0.5",
+                                            "actors.coalition.retaliation_probability=1"};
   auto clean = strikes, collateral = strikes;
-  clean.push_back("coalition.collateral_probability=0");
-  collateral.push_back("coalition.collateral_probability=1");
+  clean.push_back("actors.coalition.collateral_probability=0");
+  collateral.push_back("actors.coalition.collateral_probability=1");
   const auto a = runs(variant("", clean, 150)), b = runs(variant("", collateral, 150));
   double strikes_seen = 0, legitimacy_clean = 0, legitimacy_collateral = 0;
   for (std::size_t k = 0; k < kSeeds; ++k) {
@@ -101,9 +102,9 @@ TEST_CASE("a US strike that kills Iraqi personnel lowers the government's legiti
   CHECK(legitimacy_collateral < legitimacy_clean - 0.01 * kSeeds);
 }
 
-TEST_CASE("detaining a militia's members lowers its attacks for a while", "[iraq][mechanism]") {
-  const std::vector<std::string> raiding = {"government.reform_intent=1", "government.us_pressure=1",
-                                            "militia_rules.us_attack_rate=0.2"};
+TEST_CASE("detaining an armed group's members lowers its attacks for a while", "[conflict][mechanism]") {
+  const std::vector<std::string> raiding = {"actors.government.reform_intent=1", "actors.coalition.pressure_on_host=1",
+                                            "armed_group_rules.foreign_attack_rate=0.2"};
   const auto ratio = [&](const std::vector<std::string>& extra) {
     auto overrides = raiding;
     overrides.insert(overrides.end(), extra.begin(), extra.end());
@@ -125,21 +126,21 @@ TEST_CASE("detaining a militia's members lowers its attacks for a while", "[iraq
     return after / before;
   };
   const double with_disruption = ratio({});
-  const double without = ratio({"militia_rules.raid_disruption=0"});
+  const double without = ratio({"armed_group_rules.raid_disruption=0"});
   INFO("after/before: " << with_disruption << " (" << without << " when raids do not disrupt)");
   CHECK(with_disruption < 0.75);
   CHECK(with_disruption < without - 0.2);
 }
 
-TEST_CASE("releases under pressure bring more threats", "[iraq][mechanism]") {
+TEST_CASE("releases under pressure bring more threats", "[conflict][mechanism]") {
   // Every group equally militant, so that who happens to be held does not change the threat rate.
-  std::vector<std::string> raiding = {"government.reform_intent=1", "government.us_pressure=1"};
+  std::vector<std::string> raiding = {"actors.government.reform_intent=1", "actors.coalition.pressure_on_host=1"};
   for (const char* group : {"kataib_hezbollah", "asaib_ahl_al_haq", "kataib_sayyid_al_shuhada", "badr", "thaer_allah"})
-    raiding.push_back(std::string("militias.") + group + ".militancy=1");
+    raiding.push_back(std::string("actors.") + group + ".militancy=1");
   // Threats per day that a group has members in custody.
   const auto threats_per_holding_day = [&](const std::string& release_gain) {
     auto overrides = raiding;
-    overrides.push_back("government.release_pressure_gain=" + release_gain);
+    overrides.push_back("actors.government.release_pressure_gain=" + release_gain);
     double threats = 0, holding_days = 0, releases = 0;
     for (const auto& run : runs(variant("", overrides, 300))) {
       threats += static_cast<double>(count(run, {{"threat"}, {"government"}}));
@@ -157,15 +158,15 @@ TEST_CASE("releases under pressure bring more threats", "[iraq][mechanism]") {
   CHECK(released > 1.3 * held);
 }
 
-TEST_CASE("a lethal policing posture kills more protesters and, later, brings more protest", "[iraq][mechanism]") {
+TEST_CASE("a lethal policing posture kills more protesters and, later, brings more protest", "[conflict][mechanism]") {
   const std::string posture_ends = R"(events:
   - name: the posture ends
     at: 60
-    set: {government.repression_propensity: 0.1}
+    set: {actors.government.repression_propensity: 0.1}
     assumption: test
 )";
-  const auto restrained = runs(variant(posture_ends, {"government.repression_propensity=0.1"}, 200));
-  const auto lethal = runs(variant(posture_ends, {"government.repression_propensity=0.9"}, 200));
+  const auto restrained = runs(variant(posture_ends, {"actors.government.repression_propensity=0.1"}, 200));
+  const auto lethal = runs(variant(posture_ends, {"actors.government.repression_propensity=0.9"}, 200));
   Filter first_weeks{{"protester_killed"}};
   first_weeks.to = 60;
   const double killed_restrained = total(restrained, first_weeks, &sim::EventRecord::killed);
