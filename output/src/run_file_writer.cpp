@@ -133,6 +133,7 @@ void RunFileWriter::begin(const sim::RunInfo& info, const sim::OutputSchema& sch
   }
   series_.reserve(values_per_tick_ * ticks);
   write_schedule();
+  write_vocabulary();
 }
 
 void RunFileWriter::record_statics(const std::vector<sim::VariableData>& data) {
@@ -289,6 +290,27 @@ void RunFileWriter::write_events() {
   column("killed", StorageType::int32, "people killed", "1", [](const EventRecord& e) { return e.killed; }, {});
   column("wounded", StorageType::int32, "people wounded", "1", [](const EventRecord& e) { return e.wounded; }, {});
   column("arrested", StorageType::int32, "people arrested", "1", [](const EventRecord& e) { return e.arrested; }, {});
+}
+
+// The events vocabulary's table of kinds, with ACLED's event types where the model maps them.
+void RunFileWriter::write_vocabulary() {
+  const auto& cat = schema_.events;
+  if (cat.acled_event_types.empty()) return;
+  Handle group = create_group(file_, "vocabulary");
+  detail::set_text_attribute(group, "description",
+                             "the kinds of /events: what each means, and ACLED's event type and sub-event type for it");
+  create_dimension(group, "kind", "kind of event", cat.kinds.size(), false, cat.kinds);
+  const Handle text_type = detail::utf8_string_type();
+  for (const auto& [name, texts] : {std::pair{"meaning", &cat.kind_meanings},
+                                    std::pair{"acled_event_type", &cat.acled_event_types},
+                                    std::pair{"acled_sub_event_type", &cat.acled_sub_event_types}}) {
+    const hsize_t n = texts->size();
+    Handle ds = create_dataset(group, name, text_type, {n}, {n}, {}, 0);
+    std::vector<const char*> pointers;
+    for (const auto& t : *texts) pointers.push_back(t.c_str());
+    if (n > 0) write_all(ds, text_type, pointers.data(), name);
+    attach_dimensions(group, ds, {"kind"});
+  }
 }
 
 void RunFileWriter::write_schedule() {

@@ -68,8 +68,9 @@ TEST_CASE("the scenario text and seed stored in a file reproduce it byte for byt
 
 TEST_CASE("the conflict scenarios give byte-identical files with 1, 2 and 8 threads",
           "[property][reproducibility][conflict]") {
-  // Iraq past the strike, Kadhimi's first raids and the dialogue.
-  for (const auto& [scenario, ticks] : {std::pair{std::string("scenarios/iraq/baseline.yaml"), 260}}) {
+  // Iraq past the strike, Kadhimi's first raids and the dialogue; Sudan past the June 2019 crackdown.
+  for (const auto& [scenario, ticks] : {std::pair{std::string("scenarios/iraq/baseline.yaml"), 260},
+                                        std::pair{std::string("scenarios/sudan/baseline.yaml"), 200}}) {
     INFO(scenario);
     const auto run_with = [&](int threads) {
       app::RunRequest request;

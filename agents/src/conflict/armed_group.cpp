@@ -65,6 +65,12 @@ const sim::ParamTable<ArmedGroupParams>& table() {
           &P::militancy);
     t.add(share("anti_protest", "Readiness of its gunmen to fire on protesters gathered at its offices."),
           &P::anti_protest);
+    t.add(share("crackdown_participation",
+                "For a group on the state's payroll: chance a day that its gunmen join the state's live fire on "
+                "protesters near its positions, at a full lethal share and full readiness to fire (events may "
+                "change it, e.g. when its commander joins the government).",
+                true),
+          &P::crackdown_participation);
     t.add({.key = "stance",
            .type = sim::ValueType::choice,
            .description = "insider: it works on or near the state's payroll, can be raided and protected; "
@@ -74,6 +80,15 @@ const sim::ParamTable<ArmedGroupParams>& table() {
           &P::stance);
     t.add(reference("home_region", "regions", {}, "Where its offices and main bases are (raids and its gunmen act there)."),
           &P::home_region);
+    t.add({.key = "offices",
+           .type = sim::ValueType::integer,
+           .description = "Positions of its gunmen on its home region's protest lattice (offices, checkpoints), "
+                          "each on a cell drawn at random.",
+           .min = 0,
+           .max = 10000,
+           .default_value = std::int64_t{1},
+           .default_reason = "one office where its gunmen gather"},
+          &P::offices);
     t.add(references("operating_regions", "regions",
                      "Where it can strike (none given: its home region only); attacks on foreign forces, convoys "
                      "and embassies happen only within reach."),
@@ -132,8 +147,11 @@ const sim::ParamTable<ArmedGroupRules>& rules_table() {
           &R::protest_fire_rate);
     t.add(share("gunfire_kill_probability", "Chance that one person in a group under its gunmen's fire is killed."),
           &R::gunfire_kill_probability);
-    t.add(real("office_reach", "cells", 1, 50, "Radius around a group's office within which its gunmen fire."),
-          &R::office_reach);
+    t.add(real("office_reach_people", "people", 1, 1e8,
+               "People living around a position of a group's gunmen who are within their fire if they protest; "
+               "the radius on the lattice follows from the scale and density, so casualties do not depend on "
+               "scale.people_per_agent."),
+          &R::office_reach_people);
     t.add(rate("threat_rate",
                "Threats a day by a fully militant group while the state holds its members (and per unit of "
                "grievance against the government's head)."),
@@ -452,9 +470,15 @@ void ArmedGroup::decide(World& world) {
   }
 
   // Its gunmen fire on protesters at its offices; its members kill or abduct activists.
+  // On its own initiative, or, for a paramilitary on the state's payroll, as part of the state's
+  // crackdown when the government orders live fire.
   if (attacks(role::protesters) && protest_ && protest_->active_people_near(faction_index_) > 0) {
-    const double fire_rate = rules_.protest_fire_rate * p_.anti_protest * (1.0 - rules_.raid_disruption * disruption_);
-    fires_ = sim::draw_bernoulli(act, std::min(1.0, fire_rate));
+    const double own = std::min(
+        1.0, rules_.protest_fire_rate * p_.anti_protest * (1.0 - rules_.raid_disruption * disruption_));
+    const double joined = p_.on_state_payroll && gov
+                              ? p_.crackdown_participation * gov->lethal_share() * p_.anti_protest
+                              : 0.0;
+    fires_ = sim::draw_bernoulli(act, 1.0 - (1.0 - own) * (1.0 - joined));
   }
   if (attacks(role::activists) && protest_ && gov) {
     const auto active = static_cast<double>(protest_->active_people());

@@ -19,7 +19,7 @@ struct ArmedGroupRules {
   double foreign_attack_rate = 0, directive_gain = 0, revenge_gain = 0, revenge_half_life = 1,
          drawdown_emboldenment = 0, squeeze_retaliation_gain = 0, raid_disruption = 0, disruption_half_life = 1,
          drone_attribution_weight = 0, convoy_exposure_gain = 0, media_attack_rate = 0, party_office_attack_rate = 0,
-         activist_attack_rate = 0, protest_fire_rate = 0, gunfire_kill_probability = 0, office_reach = 1,
+         activist_attack_rate = 0, protest_fire_rate = 0, gunfire_kill_probability = 0, office_reach_people = 1,
          threat_rate = 0, threat_learning = 0, front_group_rate = 0, front_group_share = 0, front_attribution = 1,
          march_probability = 0, election_grievance_gain = 0, leader_attack_rate = 0, grievance_half_life = 1,
          insurgent_attack_rate = 0, insurgent_capacity_gain = 0, reprisal_probability = 0,
@@ -34,12 +34,14 @@ struct ArmedGroupParams {
   sim::Live seats;
   std::string sponsor;
   double alignment = 0, foreign_hostility = 0, militancy = 0, anti_protest = 0;
+  sim::Live crackdown_participation;
   std::string stance = "insider";
   std::string home_region;
   sim::Names operating_regions, targets;
   double own_revenue_usd_per_year = 0;
   sim::Names front_groups;
   std::int64_t max_front_groups = 0;
+  std::int64_t offices = 1;
 };
 
 class ArmedGroup final : public Component {
@@ -76,6 +78,7 @@ class ArmedGroup final : public Component {
   bool on_state_payroll() const { return p_.on_state_payroll; }
   double alignment() const { return p_.alignment; }
   double anti_protest() const { return p_.anti_protest; }
+  std::int64_t offices() const { return p_.offices; }
   const std::string& sponsor() const { return p_.sponsor; }
   std::size_t home_region() const { return home_; }
   bool attacks(const std::string& target_role) const;

@@ -97,8 +97,12 @@ const sim::ParamTable<GovernmentParams>& table() {
           &P::kill_probability);
     t.add(share("wound_probability", "Chance that one person in a group under fire is wounded."),
           &P::wound_probability);
-    t.add(share("arrest_share", "Share of non-lethal confrontations that end in arrests (the rest disperse)."),
+    t.add(share("arrest_share",
+                "Share of non-lethal confrontations that end in arrests (the rest disperse); a group with members "
+                "arrested stops protesting while they are held."),
           &P::arrest_share);
+    t.add(share("arrest_probability", "Chance that one person in a group dispersed with arrests is arrested."),
+          &P::arrest_probability);
     t.add(whole_days("jail_days", "Days an arrested protester is held."), &P::jail_days);
     return t;
   }();

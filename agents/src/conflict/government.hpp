@@ -26,7 +26,7 @@ struct GovernmentParams {
   double killing_legitimacy_cost = 0, legitimacy_recovery = 0;
   // its security units on the protest lattices
   double units_per_1000_people = 0, unit_vision = 1, repression_rate = 0, kill_probability = 0,
-         wound_probability = 0, arrest_share = 0;
+         wound_probability = 0, arrest_share = 0, arrest_probability = 0;
   std::int64_t jail_days = 0;
 };
 

@@ -231,7 +231,7 @@ void ProtestLattice::act(std::int64_t tick, const FieldOrders& orders) {
         wounded_[i] =
             static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i] - killed_[i], p_.wound_probability));
       } else if (sim::draw_bernoulli(hit, p_.arrest_share)) {
-        arrested_[i] = people_[i];
+        arrested_[i] = static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i], p_.arrest_probability));
       }
     }
   });

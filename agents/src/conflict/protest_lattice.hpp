@@ -16,7 +16,7 @@ struct LatticeRules {
   double people_per_agent = 1000;
   double density = 0.7, vision = 3, threshold = 0.1, hardship_spread = 0.3, arrest_constant = 2.3;
   double units_per_1000 = 0, unit_vision = 3, repression_rate = 0, kill_probability = 0, wound_probability = 0,
-         arrest_share = 0;
+         arrest_share = 0, arrest_probability = 0;
   std::int64_t jail_days = 0;
   double office_reach = 3, gunfire_kill_probability = 0;
 };
@@ -50,6 +50,7 @@ class ProtestLattice {
   // region's draws do not depend on which other regions a scenario declares.
   ProtestLattice(std::uint64_t region_key, double population, double hardship, const LatticeRules& rules,
                  std::uint64_t seed, std::size_t armed_groups);
+  // One office (a position of the group's gunmen) per entry, each on a cell drawn at random.
   void place_offices(const std::vector<std::size_t>& groups_here);
 
   // Phase 3: units redeploy; groups decide on counts taken before anyone decides; active groups are

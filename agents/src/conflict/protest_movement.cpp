@@ -1,5 +1,7 @@
 #include "protest_movement.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "armed_group.hpp"
@@ -58,8 +60,10 @@ ComponentKind ProtestMovement::kind() {
       "its window. The government's units (units_per_1000_people, redeploying daily within unit_vision) confront "
       "a protesting group with probability 1 − exp(−repression_rate·C/A), with live fire by the day's lethal "
       "share (each person killed with kill_probability, wounded with wound_probability), else arrests "
-      "(arrest_share, held jail_days) or dispersal. Gunmen of an armed group whose home is the region and who "
-      "fire that day hit every protesting group within office_reach of its office. Each killing costs the "
+      "(arrest_share; each person arrested with arrest_probability, held jail_days, during which the group "
+      "does not protest) or dispersal. Gunmen of an armed group whose home is the region and who "
+      "fire that day hit every protesting group within reach of its positions (the disk holding "
+      "office_reach_people). Each killing costs the "
       "government killing_legitimacy_cost per 100,000 inhabitants there.";
   k.stage = 5;
   k.max_count = 1;
@@ -91,9 +95,12 @@ ProtestMovement::ProtestMovement(const sim::Scenario& scenario, const sim::Entry
   rules_.threshold = p_.threshold;
   rules_.hardship_spread = p_.hardship_spread;
   rules_.arrest_constant = p_.arrest_constant;
-  if (scenario.has(std::string(ArmedGroupRules::kSection) + ".office_reach")) {
+  if (scenario.has(std::string(ArmedGroupRules::kSection) + ".office_reach_people")) {
     const ArmedGroupRules rules = ArmedGroupRules::from(scenario);
-    rules_.office_reach = rules.office_reach;
+    // The disk of cells that holds that many people at this scale and density.
+    constexpr double kPi = 3.141592653589793;
+    rules_.office_reach = std::max(
+        1.0, std::sqrt(rules.office_reach_people / (rules_.people_per_agent * rules_.density * kPi)));
     rules_.gunfire_kill_probability = rules.gunfire_kill_probability;
   }
 }
@@ -109,6 +116,7 @@ void ProtestMovement::connect(World& world) {
   rules_.kill_probability = g.kill_probability;
   rules_.wound_probability = g.wound_probability;
   rules_.arrest_share = g.arrest_share;
+  rules_.arrest_probability = g.arrest_probability;
   rules_.jail_days = g.jail_days;
   groups_ = world.all<ArmedGroup>();
   if (groups_.size() > kMaxGunmenGroups)
@@ -134,7 +142,7 @@ void ProtestMovement::initialise(World& world, const sim::LiveParameters& live) 
     for (std::size_t m = 0; m < groups_.size(); ++m) {
       const ArmedGroup& g = *groups_[m];
       if (!g.is_front() && g.home_region() == region_of_[l] && g.anti_protest() > 0 && g.attacks("protesters"))
-        here.push_back(m);
+        here.insert(here.end(), static_cast<std::size_t>(g.offices()), m);  // one entry per position
     }
     lattices_[l]->place_offices(here);
   }

@@ -84,7 +84,12 @@ std::vector<EventKind> VocabularyBuilder::kinds() const {
 
 sim::EventCategories VocabularyBuilder::build() const {
   sim::EventCategories c;
-  for (EventKind k : kinds()) c.kinds.push_back(info(k).name);
+  for (EventKind k : kinds()) {
+    c.kinds.push_back(info(k).name);
+    c.kind_meanings.push_back(info(k).meaning);
+    c.acled_event_types.push_back(info(k).acled_event_type);
+    c.acled_sub_event_types.push_back(info(k).acled_sub_event_type);
+  }
   c.actors = actors_;
   c.targets = targets_;
   c.regions = regions_;

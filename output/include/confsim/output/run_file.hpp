@@ -47,6 +47,7 @@ class RunFileWriter final : public sim::Recorder {
   std::vector<std::int32_t> snapshot_ticks_;
 
   void write_schedule();
+  void write_vocabulary();
   void write_events();
   void write_series();
   void close_file();

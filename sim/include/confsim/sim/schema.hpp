@@ -75,6 +75,9 @@ struct Preset {
 // table holds indices into its list.
 struct EventCategories {
   std::vector<std::string> kinds, actors, targets, regions;
+  // Per kind, in the order of `kinds`, where the model maps its kinds to ACLED's event types (else
+  // empty): what the kind means, and ACLED's event type and sub-event type for it.
+  std::vector<std::string> kind_meanings, acled_event_types, acled_sub_event_types;
 };
 
 // One kind of entry in a collection (an armed group among the actors): its parameters, and how
