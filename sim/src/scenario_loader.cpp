@@ -936,7 +936,7 @@ ScenarioPtr Loader::build(const YAML::Node& root, const LoadOptions& options, co
   if (model)
     for (const auto& s : model->sections) sections.push_back(&s);
 
-  // A section key may be dotted ("regions.basra"): every map on the way holds only known children.
+  // A section key may be dotted ("grid.torus"): every map on the way holds only known children.
   std::map<std::string, std::vector<std::string>> children_of;  // by parent path; "" is the root
   for (const auto& key : keys_of(top_level_params())) children_of[""].push_back(key);
   children_of[""].push_back(kEventsKey);

@@ -53,7 +53,7 @@ struct ParamSpec {
   std::string collection;
   std::vector<std::string> of_kinds;
   // Set: the key holds a map from names of this collection's entries to values of the spec's type
-  // ({anbar: 3, erbil: 1}); each pair is a parameter of its own at path.key.name, with its own
+  // ({north: 3, south: 1}); each pair is a parameter of its own at path.key.name, with its own
   // provenance. Absent names have no parameter (models read them as the default).
   std::string keyed_by;
 };
