@@ -11,7 +11,7 @@ plt.rcParams.update({"figure.dpi": 120, "font.size": 9, "axes.titlesize": 10, "a
                      "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False,
                      "legend.fontsize": 8, "legend.frameon": False})
 
-# Colours of the lattice states, by the names in the files' flag_meanings (Epstein's and Iraq's
+# Colours of the lattice states, by the names in the files' flag_meanings (Epstein's and the conflict model's
 # words for the same states share a colour).
 STATE_COLOURS = {
     "empty": "#f4f4f4", "quiescent": "#9ecae1", "quiet": "#9ecae1", "active": "#d62728",

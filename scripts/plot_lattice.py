@@ -5,8 +5,8 @@
   plot_lattice.py RUN.h5 --animate [--fps N] [--region R]... -o MOVIE.gif
 
 A cell's colour is its state, by the names the file gives its codes (empty, quiescent, active,
-jailed, cop; for the Iraq model empty, quiet, protesting, detained, dead, security unit); the legend
-counts the cells in each state. A run with several lattices (the Iraq model's governorates) shows
+jailed, cop; for the conflict model empty, quiet, protesting, detained, dead, security unit); the legend
+counts the cells in each state. A run with several lattices (the conflict model's regions) shows
 each, or those named with --region. Snapshots exist every output.snapshot_every ticks: --tick
 shows the one nearest to T (the last by default) and says which. The format follows the extension
 (.png, .svg, .pdf; .gif with --animate, written with Pillow). Exit status 2 for a missing, foreign,

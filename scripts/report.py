@@ -7,7 +7,8 @@
 For a run: how it was made (scenario, model, seed, version, dates, threads, overrides), the
 figures of plot_run.py, plot_events.py and plot_lattice.py, the events counted by kind and actor,
 the scheduled changes, the provenance of every parameter (the document and quote it cites, or the
-assumption it states, as the scenario recorded in the file says), and the scenario text itself.
+assumption it states, or the target it was calibrated to, as the scenario recorded in the file says),
+and the scenario text itself.
 For a sweep: its design and runs, a figure of each summary against each swept parameter (and a
 heat map over two parameters when the sweep has two), the table of runs, and the trajectory of
 its first finished run. Figures are PNG images embedded in the page, which needs nothing beside
@@ -74,8 +75,8 @@ def page(title, sections):
 
 
 def provenance(scenario_text, overrides):
-    """[(parameter, value, 'source' or 'assumption', document, quote or reason)] from the scenario
-    recorded in the run file; a --set override is noted against the value it replaced."""
+    """[(parameter, value, 'source', 'calibrated' or 'assumption', document, quote or reason)] from the
+    scenario recorded in the run file; a --set override is noted against the value it replaced."""
     import yaml
 
     try:
@@ -84,19 +85,25 @@ def provenance(scenario_text, overrides):
         return [("(the scenario text could not be read)", "", "", "", str(e).splitlines()[0])]
     replaced = dict(line.split("=", 1) for line in overrides.splitlines() if "=" in line)
     rows = []
+    bases = ("source", "calibrated", "assumption")
 
     def walk(node, path):
         if isinstance(node, dict):
-            if "source" in node or "assumption" in node:
-                value = node.get("value", "")
+            if any(b in node for b in bases):
                 if path.startswith("events"):
-                    value = ", ".join(f"{k}: {node[k]}" for k in ("at", "every", "set", "ramp", "remove_share")
+                    value = ", ".join(f"{k}: {node[k]}" for k in ("at", "every", "set", "ramp", "remove_share", "record")
                                       if k in node)
+                elif "value" in node:
+                    value = node["value"]
+                else:  # a section or an entry whose provenance covers its plain values
+                    value = ", ".join(f"{k}: {v}" for k, v in node.items() if k not in bases)
                 if path in replaced:
                     value = f"{replaced[path]} (--set; the file's value {value})"
                 source = node.get("source")
                 if isinstance(source, dict):
                     rows.append((path, value, "source", source.get("document", ""), source.get("quote", "")))
+                elif "calibrated" in node:
+                    rows.append((path, value, "calibrated", "", " ".join(str(node["calibrated"]).split())))
                 else:
                     rows.append((path, value, "assumption", "", " ".join(str(node.get("assumption", "")).split())))
                 return
@@ -150,8 +157,10 @@ def run_report(path):
                      else "<p>The scenario schedules no changes within the run.</p>"))
     rows = provenance(a.get("scenario_text", ""), a.get("overrides", ""))
     cited = sum(1 for r in rows if r[2] == "source")
+    fitted = sum(1 for r in rows if r[2] == "calibrated")
     sections.append(("provenance", "Provenance",
-                     f"<p>{cited} values cite a document; {len(rows) - cited} state an assumption.</p>"
+                     f"<p>{cited} values cite a document; {fitted} were calibrated to a target; "
+                     f"{len(rows) - cited - fitted} state an assumption.</p>"
                      + table(("parameter", "value", "basis", "document", "quote or reason"), rows)))
     sections.append(("scenario", "Scenario as run", f"<pre>{html.escape(a.get('scenario_text', ''))}</pre>"))
     return page(f"confsim run: {a.get('scenario_name', os.path.basename(path))}, seed {a.get('seed', '?')}", sections)

@@ -113,6 +113,17 @@ if part == "runs":
     check_png(out("arms.png"), 900, 800)
     script("plot_iraq_comparison.py", arms, "--baseline", "-o", out("arms_baseline.png"))
     check_png(out("arms_baseline.png"), 900, 800)
+    # A second conflict on the same model, of another shape (no foreign force, nine regions): every
+    # script takes it as it is.
+    sudan = confsim_run("scenarios/sudan/baseline.yaml", "sudan.h5", "--ticks", "200")
+    script("plot_run.py", sudan, "-o", out("sudan_run.png"))
+    _, sudan_height = check_png(out("sudan_run.png"), 1000, 1500)
+    if sudan_height >= iraq_height:  # no foreign-force panel, one region fewer
+        problems.append(f"the Sudan figure ({sudan_height} px) is not shorter than Iraq's ({iraq_height} px)")
+    script("plot_events.py", sudan, "-o", out("sudan_events.png"))
+    check_png(out("sudan_events.png"), 1000, 300)
+    script("plot_lattice.py", sudan, "--region", "khartoum", "-o", out("khartoum.png"))
+    check_png(out("khartoum.png"), 800, 800)
     r = script("plot_lattice.py", epstein, "--animate", "-o", out("run2.gif"))
     from PIL import Image
 
@@ -151,6 +162,7 @@ elif part == "report":
     epstein = confsim_run("scenarios/epstein/run2.yaml", "run2.h5", "--seed", "3", "--ticks", "200",
                           "--set", "government.legitimacy=0.8")
     iraq = confsim_run("scenarios/iraq/baseline.yaml", "iraq.h5", "--ticks", "100")
+    sudan = confsim_run("scenarios/sudan/baseline.yaml", "sudan.h5", "--ticks", "200")
     sweep = os.path.join(work, "sweep")
     subprocess.run([confsim, "sweep", os.path.join(source, "scenarios/sweeps/epstein_legitimacy.yaml"), "-o", sweep,
                     "--jobs", "2"], check=True, capture_output=True)
@@ -165,7 +177,9 @@ elif part == "report":
     for run, name, expected in ((epstein, "run2.html", ("Epstein 2002, PNAS 99 suppl. 3, Table 2", "40 x 40 torus",
                                                           "0.8 (--set; the file&#x27;s value 0.82)")),
                                 (iraq, "iraq.html", ("004_a44b7e60fcd0cb4a.txt", "Soleimani and al-Muhandis",
-                                                     "CSO 2019 estimate"))):
+                                                     "CSO 2019 estimate", "calibrated</td>")),
+                                (sudan, "sudan.html", ("Conflict and Health", "the Council orders the sit-in",
+                                                       "were calibrated to a target"))):
         page_path = os.path.join(work, name)
         script("report.py", run, "-o", page_path)
         page = open(page_path, encoding="utf-8").read() if os.path.exists(page_path) else ""

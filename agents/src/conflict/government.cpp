@@ -98,8 +98,8 @@ const sim::ParamTable<GovernmentParams>& table() {
     t.add(share("wound_probability", "Chance that one person in a group under fire is wounded."),
           &P::wound_probability);
     t.add(share("arrest_share",
-                "Share of non-lethal confrontations that end in arrests (the rest disperse); a group with members "
-                "arrested stops protesting while they are held."),
+                "Share of non-lethal confrontations that end in arrests (the rest disperse); a crowd broken up "
+                "with arrests stays home while its arrested members are held."),
           &P::arrest_share);
     t.add(share("arrest_probability", "Chance that one person in a group dispersed with arrests is arrested."),
           &P::arrest_probability);

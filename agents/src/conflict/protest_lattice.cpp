@@ -74,8 +74,10 @@ ProtestLattice::ProtestLattice(std::uint64_t region_key, double population, doub
       protester_window_(sim::WindowShape::euclidean, rules.vision),
       unit_window_(sim::WindowShape::euclidean, rules.unit_vision),
       office_window_(sim::WindowShape::euclidean, rules.office_reach),
-      units_near_(lattice_, std::max(protester_window_.reach(), office_window_.reach())),
-      actives_near_(lattice_, std::max(protester_window_.reach(), office_window_.reach())),
+      // The tables serve the protesters' windows; gunmen's reach, wider at fine scales, is counted
+      // directly (a few offices a day), so it does not pad every table.
+      units_near_(lattice_, protester_window_.reach()),
+      actives_near_(lattice_, protester_window_.reach()),
       // A counts the group itself, so up to the window's cells plus one; the table covers it all.
       arrest_odds_(rules.arrest_constant, civil_violence::RatioRounding::none, kTabledUnits,
                    window_cells(rules.vision) + 3) {
@@ -231,7 +233,10 @@ void ProtestLattice::act(std::int64_t tick, const FieldOrders& orders) {
         wounded_[i] =
             static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i] - killed_[i], p_.wound_probability));
       } else if (sim::draw_bernoulli(hit, p_.arrest_share)) {
+        // A crowd broken up with arrests stays home while its arrested members are held; the slot of
+        // its detention term (free while it protests) carries the order to resolve().
         arrested_[i] = static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i], p_.arrest_probability));
+        detention_left_[i] = static_cast<std::int32_t>(p_.jail_days);
       }
     }
   });
@@ -251,14 +256,13 @@ Casualties ProtestLattice::resolve() {
       part.wounded[a] += wounded_[i];
       part.arrested[a] += arrested_[i];
       people_[i] -= killed_[i];
-      const bool was_arrested = arrested_[i] > 0;
+      const bool held = detention_left_[i] > 0;
       struck_by_[i] = -1;  // cleared for tomorrow's confrontations
       killed_[i] = wounded_[i] = arrested_[i] = 0;
       if (people_[i] <= 0) {
         state_[i] = dead;
-      } else if (was_arrested && p_.jail_days > 0) {
+      } else if (held) {
         state_[i] = detained;
-        detention_left_[i] = static_cast<std::int32_t>(p_.jail_days);
       } else {
         state_[i] = quiet;  // dispersed
       }
@@ -269,8 +273,14 @@ Casualties ProtestLattice::resolve() {
 
 std::int64_t ProtestLattice::active_people_near(std::size_t group) const {
   std::int64_t n = 0;
-  for (const Office& office : offices_)
-    if (office.group == group) n += actives_near_.count(office.cell, office_window_);
+  for (const Office& office : offices_) {
+    if (office.group != group) continue;
+    for (const auto& step : office_window_.offsets()) {
+      sim::CellIndex c = 0;
+      lattice_.shifted(office.cell, step, c);
+      n += protester_at_[c];
+    }
+  }
   return static_cast<std::int64_t>(static_cast<double>(n) * p_.people_per_agent);
 }
 

@@ -60,8 +60,8 @@ ComponentKind ProtestMovement::kind() {
       "its window. The government's units (units_per_1000_people, redeploying daily within unit_vision) confront "
       "a protesting group with probability 1 − exp(−repression_rate·C/A), with live fire by the day's lethal "
       "share (each person killed with kill_probability, wounded with wound_probability), else arrests "
-      "(arrest_share; each person arrested with arrest_probability, held jail_days, during which the group "
-      "does not protest) or dispersal. Gunmen of an armed group whose home is the region and who "
+      "(arrest_share; each person arrested with arrest_probability and held jail_days, during which the "
+      "crowd stays home) or dispersal. Gunmen of an armed group whose home is the region and who "
       "fire that day hit every protesting group within reach of its positions (the disk holding "
       "office_reach_people). Each killing costs the "
       "government killing_legitimacy_cost per 100,000 inhabitants there.";
