@@ -294,3 +294,35 @@ TEST_CASE("detainees are never released on the day of their raid, and the strike
   CHECK(run.series.at("irgc_coordination")[93] == 1.0);
   CHECK(run.series.at("irgc_coordination")[94] < 0.01);
 }
+
+TEST_CASE("two sponsors fund their own groups, and a sponsor's directives are events", "[conflict][extends]") {
+  const auto s = iraq_variant(R"(actors:
+  second_sponsor:
+    kind: sponsor
+    support_usd_per_year: 1.0e9
+    coordination_recovery_days: 100
+    decapitation_loss: 1.0
+    pressure_directive: 0.0
+    assumption: test
+  thaer_allah:
+    sponsor: second_sponsor
+)",
+                              450);
+  const MemoryRun two = testing::run_in_memory(s, 1);
+  const MemoryRun one = testing::run_in_memory(iraq_variant("", 450), 1);
+  const auto& v = two.schema.events;
+  CHECK(std::count(v.targets.begin(), v.targets.end(), "second_sponsor_leadership") == 1);
+  CHECK(two.series.count("second_sponsor_coordination") == 1);
+  // Thaer Allah (faction 4) now draws on a sponsor of its own with ten times the IRGC-QF's budget.
+  const std::size_t factions = two.series.at("fighters").size() / 451, thaer_allah = 4;
+  CHECK(two.series.at("funding")[200 * factions + thaer_allah] > 2 * one.series.at("funding")[200 * factions + thaer_allah]);
+  // The IRGC-QF's pre-election directive reaches its groups as events in the autumn of 2020.
+  std::int64_t directives = 0;
+  for (const auto& e : two.events)
+    if (name_of(v.kinds, e.kind) == "directive") {
+      ++directives;
+      CHECK(name_of(v.actors, e.actor) == "irgc");
+      CHECK(name_of(v.actors, e.target_actor) != "thaer_allah");
+    }
+  CHECK(directives >= 3);
+}

@@ -70,6 +70,12 @@ sed 's/kind: arrest/kind: arest/' "$work/targets.yaml" > "$work/bad_kind.yaml"
 check "check names a category the files lack" 2 "bad_kind.yaml:2:5: error: .*'arest'.*did you mean 'arrest'" -- "$confsim" check "$work/r.h5" --targets "$work/bad_kind.yaml"
 check "check on a foreign file is exit 2" 2 "not an HDF5 file" -- "$confsim" check "$work/text.h5" --targets "$work/targets.yaml"
 
+# A second conflict runs through run, check and sweep as it is: its targets' groups are reported apart,
+# and its sweep writes a manifest over all its runs.
+check "the Sudan scenario runs" 0 "wrote $work/sudan.h5" -- "$confsim" run "$source_dir/scenarios/sudan/baseline.yaml" -o "$work/sudan.h5"
+check "and is checked, tests and by construction apart" 0 "6/6 targets met \(tests of the model\), 1/1 by construction over 1 run" -- "$confsim" check "$work/sudan.h5" --targets "$source_dir/scenarios/sudan/targets.yaml"
+check "its sweep runs" 0 "18/18 runs" -- "$confsim" sweep "$source_dir/scenarios/sweeps/sudan_crackdown.yaml" -o "$work/sudan-sweep" --jobs 2
+
 # A long run at a terminal shows a progress bar on stderr; the same run in a pipe prints none.
 # The run is stopped by SIGINT after 2.5 s, so it lasts long enough for a bar on any machine.
 bar_args=(run "$run2" -o "$work/bar.h5" --ticks 10000000 --set grid.width=200 --set grid.height=200

@@ -99,8 +99,8 @@ std::vector<sim::Diagnostic> cross_check(const sim::Scenario& s) {
       for (auto& d : kind.check(s, e)) problems.push_back(std::move(d));
   }
   for (const auto& p : s.parameters())
-    if (p.spec && p.spec->type == sim::ValueType::text && p.path.rfind("actors.", 0) == 0 &&
-        !is_identifier(std::get<std::string>(p.value)))
+    if (p.spec && p.spec->type == sim::ValueType::text &&
+        (p.path.rfind("actors.", 0) == 0 || p.path == "country.name") && !is_identifier(std::get<std::string>(p.value)))
       problems.push_back({p.where, p.path,
                           "'" + std::get<std::string>(p.value) +
                               "' names something in events: expected lower-case letters, digits and _"});
