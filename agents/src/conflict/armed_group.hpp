@@ -63,7 +63,6 @@ class ArmedGroup final : public Component {
   static void declare_faction_series(sim::SeriesTable& series, const std::vector<ArmedGroup*>& groups);
 
   // ---- what others see ----
-  const ArmedGroupRules& rules() const { return rules_; }
   bool alive() const { return alive_; }
   bool insurgent() const { return p_.stance == "insurgent"; }
   bool is_front() const { return parent_ != nullptr; }

@@ -190,8 +190,7 @@ class ConflictModel final : public sim::Model {
       region_table().read(s, "regions." + e.name, p);
       regions.push_back({e.name, p.population, p.legitimacy, p.hardship, p.capital});
     }
-    world_ = std::make_unique<World>(std::move(regions), s.word("country.name"), vocabulary_.categories,
-                                     vocabulary_.kinds, seed, s.real("scale.people_per_agent"));
+    world_ = std::make_unique<World>(std::move(regions), vocabulary_.categories, vocabulary_.kinds, seed);
     // Declared actors in stage order, the scenario's order within a stage; then each stage's dependents.
     struct Slot {
       int stage;

@@ -25,15 +25,13 @@ std::int32_t index_in(const std::vector<std::string>& names, const std::string& 
 }
 }  // namespace
 
-World::World(std::vector<Region> regions, std::string country, const sim::EventCategories& vocabulary,
-             std::vector<EventKind> kinds, std::uint64_t seed, double people_per_agent)
+World::World(std::vector<Region> regions, const sim::EventCategories& vocabulary, std::vector<EventKind> kinds,
+             std::uint64_t seed)
     : regions_(std::move(regions)),
-      country_(std::move(country)),
       legitimacy_shock_(regions_.size(), 0.0),
       vocabulary_(vocabulary),
       kind_code_(event_kind_library().size(), -1),
-      seed_(seed),
-      people_per_agent_(people_per_agent) {
+      seed_(seed) {
   for (std::size_t r = 0; r < regions_.size(); ++r)
     if (regions_[r].capital) capital_ = r;
   for (std::size_t i = 0; i < kinds.size(); ++i) kind_code_[static_cast<std::size_t>(kinds[i])] = static_cast<std::int32_t>(i);

@@ -31,8 +31,8 @@ std::uint64_t stream_key(const std::string& name);
 
 class World {
  public:
-  World(std::vector<Region> regions, std::string country, const sim::EventCategories& vocabulary,
-        std::vector<EventKind> kinds, std::uint64_t seed, double people_per_agent);
+  World(std::vector<Region> regions, const sim::EventCategories& vocabulary, std::vector<EventKind> kinds,
+        std::uint64_t seed);
 
   // Binds each region's baseline legitimacy to the run's live value.
   void bind(const sim::LiveParameters& live) {
@@ -43,9 +43,6 @@ class World {
   const std::vector<Region>& regions() const { return regions_; }
   std::size_t region(const std::string& name) const;  // index; throws for an unknown name
   std::size_t capital() const { return capital_; }
-  // The code of the whole country in the events' region list (national events).
-  std::int32_t country() const { return static_cast<std::int32_t>(regions_.size()); }
-  double people_per_agent() const { return people_per_agent_; }
   double legitimacy(std::size_t r) const;
   void shift_legitimacy(std::size_t r, double delta) { legitimacy_shock_[r] += delta; }
   void shift_legitimacy_everywhere(double delta);
@@ -62,7 +59,6 @@ class World {
   void emit(EventKind kind, std::int32_t actor, std::int32_t target, std::int32_t region, std::int64_t killed = 0,
             std::int64_t wounded = 0, std::int64_t arrested = 0, std::int32_t target_actor = sim::kNoActor);
   void take_events(std::vector<sim::EventRecord>& out);
-  const sim::EventCategories& vocabulary() const { return vocabulary_; }
 
   // ---- time and randomness ----
   std::int64_t tick() const { return tick_; }
@@ -91,14 +87,12 @@ class World {
 
  private:
   std::vector<Region> regions_;
-  std::string country_;
   std::size_t capital_ = 0;
   std::vector<double> legitimacy_shock_;
   sim::EventCategories vocabulary_;
   std::vector<std::int32_t> kind_code_;  // by EventKind; −1 when the run's vocabulary lacks it
   std::vector<sim::EventRecord> events_;
   std::uint64_t seed_;
-  double people_per_agent_;
   std::int64_t tick_ = 0;
   std::vector<Component*> components_;
 };
