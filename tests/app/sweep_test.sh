@@ -52,8 +52,12 @@ with h5py.File(sys.argv[1], "r") as f:
 PY
 
 # SIGKILL at a random moment, then resume: the same bytes as the uninterrupted sweep.
+# The kill comes once the sweep has started writing runs (its start-up takes longer under the
+# sanitizers), at a random moment within the next 0.4 s.
 "$confsim" sweep "$sweep" -o "$work/killed" --jobs 1 >/dev/null 2>&1 &
-pid=$!; sleep 0.$((RANDOM % 4 + 1)); kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+pid=$!
+for _ in $(seq 100); do [ -d "$work/killed/runs" ] && break; sleep 0.05; done
+sleep 0.$((RANDOM % 4)); kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
 "$confsim" sweep "$sweep" -o "$work/killed" --resume >/dev/null 2>&1 && same_runs "$work/local" "$work/killed" && ok || bad "resume after SIGKILL"
 ls -A "$work/killed/runs" | grep -q tmp && bad "a temporary file of the killed run survived the resume" || ok
 /usr/bin/python3 - "$work/local/manifest.h5" "$work/killed/manifest.h5" <<'PY' && ok || bad "the resumed sweep's manifest differs (timings aside)"
