@@ -288,8 +288,8 @@ class EpsteinModel final : public sim::Model {
       for (std::size_t c = begin; c < end; ++c) {
         if (code_[c] != quiescent) continue;
         RandomStream draw(seed_, StreamOwner::citizen, agent_[c], 0, Purpose::initial_attributes);
-        hardship_[c] = static_cast<float>(sim::draw_uniform(draw, 0.0, 1.0));
-        risk_aversion_[c] = static_cast<float>(sim::draw_uniform(draw, 0.0, 1.0));
+        hardship_[c] = static_cast<float>(sim::draw_uniform(draw, 0.0, 1.0, "hardship"));
+        risk_aversion_[c] = static_cast<float>(sim::draw_uniform(draw, 0.0, 1.0, "risk aversion"));
       }
     });
   }
@@ -389,6 +389,32 @@ class EpsteinModel final : public sim::Model {
     series = {static_cast<double>(t.quiescent), static_cast<double>(t.active), static_cast<double>(t.jailed),
               static_cast<double>(t.cops), legitimacy, static_cast<double>(arrests_last_tick_),
               free_citizens > 0 ? t.hardship * (1.0 - legitimacy) / static_cast<double>(free_citizens) : 0.0};
+  }
+
+  // Every agent is in exactly one place: on its cell (a cop on a cop's cell, a citizen on a
+  // citizen's), in jail off the lattice, or removed by a scheduled event.
+  std::vector<std::string> broken_invariants() const override {
+    std::vector<std::string> broken;
+    const std::uint32_t agents = n_citizens_ + n_cops_;
+    std::vector<std::uint8_t> seen(agents, 0);
+    const auto count = [&](std::uint32_t agent) {
+      if (agent >= agents) return broken.push_back("an agent numbered " + std::to_string(agent) + " stands on the lattice");
+      ++seen[agent];
+    };
+    for (CellIndex c = 0; c < code_.size(); ++c) {
+      if (code_[c] == empty) continue;
+      count(agent_[c]);
+      if (agent_[c] < agents && (code_[c] == cop) != is_cop(agent_[c]))
+        broken.push_back("cell " + std::to_string(c) + " holds agent " + std::to_string(agent_[c]) + " as code " +
+                         std::to_string(code_[c]));
+    }
+    for (const Prisoner& p : jail_) count(p.citizen);
+    for (const Departed& d : removed_) count(d.agent);
+    for (std::uint32_t a = 0; a < agents && broken.size() < 10; ++a)
+      if (seen[a] != 1)
+        broken.push_back((is_cop(a) ? "cop " : "citizen ") + std::to_string(id_of(a)) + " is in " +
+                         std::to_string(seen[a]) + " places");
+    return broken;
   }
 
   void take_events(std::vector<sim::EventRecord>& out) override {

@@ -1,5 +1,8 @@
 #include "confsim/sim/diagnostics.hpp"
 
+#include "confsim/sim/distributions.hpp"
+#include "confsim/sim/schema.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <numeric>
@@ -52,6 +55,17 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 
 InputError::InputError(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(join_lines(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+NumericError::NumericError(const std::string& quantity, const std::string& problem)
+    : std::runtime_error(quantity), message_(quantity + " " + problem) {}
+
+void NumericError::add_context(const std::string& where) { message_ = where + ": " + message_; }
+
+namespace detail {
+void refuse_draw(const char* quantity, double value, const char* needed) {
+  throw NumericError(quantity, "is " + number_text(value) + "; " + needed);
+}
+}  // namespace detail
 
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;

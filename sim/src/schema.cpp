@@ -4,15 +4,17 @@
 #include <sstream>
 
 namespace confsim::sim {
-namespace {
 
 std::string number_text(double x) {
   if (std::isinf(x)) return x > 0 ? "∞" : "-∞";
+  if (std::isnan(x)) return "NaN";
   std::ostringstream out;
   out.precision(10);
   out << x;
   return out.str();
 }
+
+namespace {
 
 std::string joined(const std::vector<std::string>& words, const char* separator) {
   std::string out;

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
+#include <string>
+
+#include "confsim/sim/diagnostics.hpp"
 
 namespace confsim::sim {
 
@@ -105,7 +108,12 @@ PhaseTimes run_simulation(const RunInfo& info, Model& model, Recorder& recorder,
     }
   };
 
-  clock.time("initialise", [&] { model.initialise(live); });
+  try {
+    clock.time("initialise", [&] { model.initialise(live); });
+  } catch (NumericError& e) {
+    e.add_context("placing the agents");
+    throw;
+  }
   const OutputSchema schema = model.output_schema();
   recorder.begin(info, schema);
   clock.time("record", [&] {
@@ -115,7 +123,7 @@ PhaseTimes run_simulation(const RunInfo& info, Model& model, Recorder& recorder,
     record(0);
   });
 
-  for (std::int64_t tick = 1; tick <= scenario.ticks(); ++tick) {
+  for (std::int64_t tick = 1; tick <= scenario.ticks(); ++tick) try {
     clock.time("scheduled_events", [&] {
       const auto [first, last] = due.equal_range(tick);
       for (auto it = first; it != last; ++it) {
@@ -149,6 +157,9 @@ PhaseTimes run_simulation(const RunInfo& info, Model& model, Recorder& recorder,
     clock.time("resolve", [&] { model.resolve(tick); });
     clock.time("record", [&] { record(tick); });
     if (progress) progress(tick, scenario.ticks(), times);
+  } catch (NumericError& e) {
+    e.add_context("tick " + std::to_string(tick) + " (" + Clock(scenario.start_date()).date_of(tick).iso() + ")");
+    throw;
   }
   recorder.finish(times.seconds, model.step_seconds());
   return times;

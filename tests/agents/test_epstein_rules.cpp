@@ -49,13 +49,13 @@ TEST_CASE("rule A over a row gives the same decisions eight cells at a time as o
     for (int trial = 0; trial < 200; ++trial) {
       for (std::uint32_t x = 0; x < width; ++x) {
         codes[x] = static_cast<std::int8_t>(confsim::sim::draw_integer(draw, 0, 4));
-        hardship[x] = static_cast<float>(confsim::sim::draw_uniform(draw, 0, 1));
-        risk[x] = static_cast<float>(confsim::sim::draw_uniform(draw, 0, 1));
+        hardship[x] = static_cast<float>(confsim::sim::draw_uniform(draw, 0, 1, "hardship"));
+        risk[x] = static_cast<float>(confsim::sim::draw_uniform(draw, 0, 1, "risk aversion"));
         const auto cops = static_cast<std::uint32_t>(confsim::sim::draw_integer(draw, 0, 18));
         const auto actives = static_cast<std::uint32_t>(confsim::sim::draw_integer(draw, codes[x] == active ? 1 : 0, 16));
         totals[x] = cops | in_high_lane(actives);
       }
-      const RuleA rule{1.0 - confsim::sim::draw_uniform(draw, 0.5, 1), 0.1, twice, odds.data(), kSide};
+      const RuleA rule{1.0 - confsim::sim::draw_uniform(draw, 0.5, 1, "legitimacy"), 0.1, twice, odds.data(), kSide};
       std::vector<std::int8_t> one_at_a_time = codes, vector = codes;
       const bool beyond_a = decide_row({one_at_a_time.data(), hardship.data(), risk.data(), totals.data(), width}, rule, false);
       const bool beyond_b = decide_row({vector.data(), hardship.data(), risk.data(), totals.data(), width}, rule, true);

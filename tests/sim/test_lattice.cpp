@@ -51,7 +51,7 @@ TEST_CASE("summed-area window counts equal brute-force counts", "[property][latt
         const Lattice lattice(23, 17, torus);
         const Window window(shape, r);
         std::vector<int> value(lattice.cell_count());
-        for (auto& v : value) v = draw_bernoulli(draw, 0.3) ? 1 : 0;
+        for (auto& v : value) v = draw_bernoulli(draw, 0.3, "occupancy") ? 1 : 0;
         WindowCounter counter(lattice, window.reach());
         counter.rebuild([&](CellIndex c) { return value[c]; });
         for (CellIndex c = 0; c < lattice.cell_count(); ++c) {
@@ -111,7 +111,7 @@ namespace {
 std::vector<std::int8_t> random_codes(const Lattice& lattice, double zeros, std::uint64_t seed) {
   RandomStream draw(seed, StreamOwner::world, 0, 0, Purpose::initial_placement);
   std::vector<std::int8_t> codes(lattice.cell_count());
-  for (auto& c : codes) c = draw_bernoulli(draw, zeros) ? 0 : static_cast<std::int8_t>(1 + draw_integer(draw, 0, 2));
+  for (auto& c : codes) c = draw_bernoulli(draw, zeros, "empty cells") ? 0 : static_cast<std::int8_t>(1 + draw_integer(draw, 0, 2));
   return codes;
 }
 

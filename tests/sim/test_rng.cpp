@@ -2,7 +2,9 @@
 
 #include <array>
 #include <cmath>
+#include <limits>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "confsim/sim/distributions.hpp"
@@ -52,11 +54,11 @@ TEST_CASE("a long stream does not repeat its blocks", "[unit][rng]") {
 // versions; these pinned values catch a change that would silently alter every result.
 TEST_CASE("distributions give the pinned values", "[unit][rng][golden]") {
   RandomStream s(20020514, StreamOwner::citizen, 11, 5, Purpose::jail_term);
-  const double u0 = draw_uniform(s, 0.0, 1.0);
-  const double u1 = draw_uniform(s, 0.0, 1.0);
+  const double u0 = draw_uniform(s, 0.0, 1.0, "u0");
+  const double u1 = draw_uniform(s, 0.0, 1.0, "u1");
   const std::int64_t i0 = draw_integer(s, 0, 30);
   const std::int64_t i1 = draw_integer(s, 0, 1'000'000);
-  const bool b0 = draw_bernoulli(s, 0.5);
+  const bool b0 = draw_bernoulli(s, 0.5, "b0");
   CHECK(u0 == 0.61300204251892865);
   CHECK(u1 == 0.35299013741314411);
   CHECK(i0 == 11);
@@ -192,4 +194,47 @@ TEST_CASE("selection in order chooses exactly k items, each equally often", "[pr
   double chi2 = 0;
   for (int t : times) chi2 += (t - expected) * (t - expected) / expected;
   CHECK(chi2 < 43.82);  // the 0.999 quantile of chi-square with 19 degrees of freedom
+}
+
+// Boost's distributions check their arguments only in debug builds, and with some arguments they
+// never return: a uniform real on [a, a], or with NaN or infinity, loops for ever.
+TEST_CASE("draws refuse arguments outside their domain, naming the quantity", "[unit][rng]") {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN(), kInf = std::numeric_limits<double>::infinity();
+  RandomStream s(3, StreamOwner::world, 0, 0, Purpose::faction_action);
+  const auto refused = [](auto&& draw, const std::string& expected) {
+    try {
+      draw();
+    } catch (const confsim::sim::NumericError& e) {
+      CHECK(std::string(e.what()).find(expected) != std::string::npos);
+      return true;
+    }
+    return false;
+  };
+  CHECK(refused([&] { draw_poisson(s, kNaN, "the attack rate"); }, "the attack rate is NaN"));
+  CHECK(refused([&] { draw_poisson(s, kInf, "the attack rate"); }, "the attack rate is ∞"));
+  CHECK(refused([&] { draw_poisson(s, -1, "the attack rate"); }, "the attack rate is -1"));
+  CHECK(refused([&] { draw_poisson(s, 2 * confsim::sim::kLargestPoissonMean, "m"); }, "m is 2e+15"));
+  CHECK(refused([&] { draw_bernoulli(s, kNaN, "p"); }, "p is NaN; a probability in [0, 1] is needed"));
+  CHECK(refused([&] { draw_bernoulli(s, 1.5, "p"); }, "p is 1.5"));
+  CHECK(refused([&] { draw_bernoulli_capped(s, kNaN, "r"); }, "r is NaN"));
+  CHECK(refused([&] { draw_bernoulli_capped(s, kInf, "r"); }, "r is ∞"));
+  CHECK(refused([&] { draw_binomial(s, 10, kNaN, "k"); }, "k is NaN"));
+  CHECK(refused([&] { draw_binomial(s, 10, -0.5, "k"); }, "k is -0.5"));
+  CHECK(refused([&] { draw_uniform(s, 0, kNaN, "w"); }, "w is NaN"));
+  CHECK(refused([&] { draw_uniform(s, -kInf, 1, "w"); }, "w is -∞"));
+  CHECK(refused([&] { draw_uniform(s, 2, 1, "w"); }, "w is 1"));
+  CHECK(refused([&] { draw_integer(s, 3, 2); }, "range of whole numbers"));
+}
+
+TEST_CASE("draws at the ends of their domains are defined", "[unit][rng]") {
+  RandomStream s(3, StreamOwner::world, 0, 0, Purpose::faction_action);
+  CHECK(draw_uniform(s, 0.25, 0.25, "a point") == 0.25);  // Boost's uniform would never return
+  CHECK(draw_poisson(s, 0, "none") == 0);
+  CHECK(draw_binomial(s, 7, 1.0, "all") == 7);
+  CHECK(draw_binomial(s, 7, 0.0, "none") == 0);
+  CHECK(draw_binomial(s, 0, 0.5, "no trials") == 0);
+  CHECK(draw_bernoulli_capped(s, 5.0, "certain"));
+  CHECK_FALSE(draw_bernoulli_capped(s, 0.0, "never"));
+  const double huge = draw_uniform(s, -1e308, 1e308, "the widest range");
+  CHECK(std::isfinite(huge));
 }

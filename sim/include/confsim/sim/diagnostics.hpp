@@ -34,6 +34,19 @@ class InputError : public std::runtime_error {
   std::vector<Diagnostic> diagnostics_;
 };
 
+// Thrown during a run when the model meets a number it cannot use (a rate that is not a number, a
+// probability above 1): values each valid alone led it outside what it computes. Names the quantity;
+// each level it passes on the way up adds where it arose (the actor, then the tick and date).
+class NumericError : public std::runtime_error {
+ public:
+  NumericError(const std::string& quantity, const std::string& problem);
+  void add_context(const std::string& where);  // the outermost is added last and shown first
+  const char* what() const noexcept override { return message_.c_str(); }
+
+ private:
+  std::string message_;
+};
+
 // The closest of the candidates to a misspelt word, or "" when none is close enough to suggest.
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
 

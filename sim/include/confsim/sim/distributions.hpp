@@ -1,24 +1,45 @@
 #pragma once
 // The only distributions confsim draws from, all Boost.Random's, so the numbers are the same with
 // every standard library. Golden-value tests pin them against Boost upgrades.
+//
+// Every draw checks its arguments first and throws NumericError naming the quantity drawn for when
+// they are outside the distribution's domain: Boost's own checks are debug-only assertions, and with
+// a NaN or an infinite argument some of its algorithms never return (a uniform real on an empty or
+// infinite range, a Poisson mean of infinity). The checks are a comparison or two per draw.
 #include <boost/random/bernoulli_distribution.hpp>
 #include <boost/random/binomial_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 
+#include <cmath>
 #include <cstdint>
 
+#include "confsim/sim/diagnostics.hpp"
 #include "confsim/sim/rng.hpp"
 
 namespace confsim::sim {
 
-inline double draw_uniform(RandomStream& stream, double low, double high) {
+// Means above this are refused: the counts drawn would no longer be exact in a double, and no
+// model of a day's events means them.
+inline constexpr double kLargestPoissonMean = 1e15;
+
+namespace detail {
+// Throws NumericError: "<quantity> is <value>; <needed>".
+[[noreturn]] void refuse_draw(const char* quantity, double value, const char* needed);
+}  // namespace detail
+
+// Uniform in [low, high); low itself when the range is a single point.
+inline double draw_uniform(RandomStream& stream, double low, double high, const char* quantity) {
+  if (!(std::isfinite(low) && std::isfinite(high))) detail::refuse_draw(quantity, std::isfinite(low) ? high : low, "a finite number is needed");
+  if (!(low <= high)) detail::refuse_draw(quantity, high, "the top of a range must not be below its bottom");
+  if (low == high) return low;
   return boost::random::uniform_real_distribution<double>(low, high)(stream);
 }
 
 // Uniform integer in [low, high], both ends included.
 inline std::int64_t draw_integer(RandomStream& stream, std::int64_t low, std::int64_t high) {
+  if (high < low) detail::refuse_draw("the top of a range of whole numbers", static_cast<double>(high), "it must not be below its bottom");
   return boost::random::uniform_int_distribution<std::int64_t>(low, high)(stream);
 }
 
@@ -75,20 +96,32 @@ void select_in_order(Stream& stream, std::uint32_t n, std::uint32_t k, Chosen&& 
   }
 }
 
-inline bool draw_bernoulli(RandomStream& stream, double probability) {
+inline bool draw_bernoulli(RandomStream& stream, double probability, const char* quantity) {
+  if (!(probability >= 0 && probability <= 1)) detail::refuse_draw(quantity, probability, "a probability in [0, 1] is needed");
   return boost::random::bernoulli_distribution<double>(probability)(stream);
 }
 
+// True with probability min(1, rate): a daily rate of something that happens at most once a day,
+// certain once the rate reaches 1.
+inline bool draw_bernoulli_capped(RandomStream& stream, double rate, const char* quantity) {
+  if (!(rate >= 0 && rate < INFINITY)) detail::refuse_draw(quantity, rate, "a finite rate of at least 0 is needed");
+  return boost::random::bernoulli_distribution<double>(rate < 1 ? rate : 1.0)(stream);
+}
+
 // How many of n independent trials succeed, each with the given probability.
-inline std::int64_t draw_binomial(RandomStream& stream, std::int64_t trials, double probability) {
-  if (trials <= 0 || probability <= 0) return 0;
-  if (probability >= 1) return trials;
+inline std::int64_t draw_binomial(RandomStream& stream, std::int64_t trials, double probability,
+                                  const char* quantity) {
+  if (!(probability >= 0 && probability <= 1)) detail::refuse_draw(quantity, probability, "a probability in [0, 1] is needed");
+  if (trials <= 0 || probability == 0) return 0;
+  if (probability == 1) return trials;
   return boost::random::binomial_distribution<std::int64_t, double>(trials, probability)(stream);
 }
 
 // How many events happen when they arrive at a given mean rate.
-inline std::int64_t draw_poisson(RandomStream& stream, double mean) {
-  if (mean <= 0) return 0;
+inline std::int64_t draw_poisson(RandomStream& stream, double mean, const char* quantity) {
+  if (!(mean >= 0 && mean <= kLargestPoissonMean))
+    detail::refuse_draw(quantity, mean, "a mean of at least 0 and at most 1e15 is needed");
+  if (mean == 0) return 0;
   return boost::random::poisson_distribution<std::int64_t, double>(mean)(stream);
 }
 

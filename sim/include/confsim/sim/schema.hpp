@@ -119,6 +119,7 @@ struct ModelSchema {
   std::string memory_parameter;
 };
 
+std::string number_text(double x);  // for people: 10 significant digits, ∞, NaN
 std::string describe_value(const Value& value, const ParamSpec& spec);
 std::string describe_type(const ParamSpec& spec);  // "a number in [0, 1]", "one of a | b" …
 std::string describe_range(const ParamSpec& spec);
