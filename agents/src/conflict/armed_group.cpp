@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "confsim/sim/distributions.hpp"
 #include "foreign_force.hpp"
@@ -188,10 +189,10 @@ const sim::ParamTable<ArmedGroupRules>& rules_table() {
   return bound;
 }
 
-std::size_t draw_weighted(sim::RandomStream& stream, const std::vector<double>& weights) {
+std::size_t draw_weighted(sim::RandomStream& stream, const std::vector<double>& weights, const char* quantity) {
   double total = 0;
   for (double w : weights) total += w;
-  double x = sim::draw_uniform(stream, 0.0, total);
+  double x = sim::draw_uniform(stream, 0.0, total, quantity);
   for (std::size_t i = 0; i < weights.size(); ++i)
     if (weights[i] > 0 && (x -= weights[i]) <= 0) return i;
   for (std::size_t i = weights.size(); i-- > 0;)
@@ -357,7 +358,7 @@ void ArmedGroup::initialise(World& world, const sim::LiveParameters& live) {
   if (is_front()) return;  // a slot: it comes alive when founded
   table().bind(live, "actors." + name(), p_);
   alive_ = true;
-  fighters_ = p_.fighters;
+  fighters_ = fighters_at_start_ = p_.fighters;
   reference_fighters_ = std::max(1.0, p_.fighters);  // capacity is relative to it: never 0
   seats_seen_ = p_.seats;
 }
@@ -403,7 +404,7 @@ std::size_t ArmedGroup::intimidation_region(const World& world) const {
 ArmedGroup& ArmedGroup::attributed(sim::RandomStream& pick) {
   // Front groups "could even be new names for the exact same group" (003): their targets see
   // through the name as often as front_attribution says.
-  if (parent_ && sim::draw_bernoulli(pick, rules_.front_attribution)) return *parent_;
+  if (parent_ && sim::draw_bernoulli(pick, rules_.front_attribution, "front_attribution")) return *parent_;
   return *this;
 }
 
@@ -414,7 +415,8 @@ void ArmedGroup::decide(World& world) {
   sim::RandomStream pick = world.stream(stream_key(), sim::Purpose::faction_target);
   sim::RandomStream outcome = world.stream(stream_key(), sim::Purpose::faction_outcome);
   // Funding follows its sources with a lag; memories fade.
-  funding_ += (funding_sources() - funding_) / rules_.funding_response_days;
+  // Within a day when the response time is shorter than a day (a larger step would overshoot).
+  funding_ += (funding_sources() - funding_) * std::min(1.0, 1.0 / rules_.funding_response_days);
   const double pressure_fade = government_ ? decay_per_tick(government_->params().raid_pressure_half_life) : 1.0;
   revenge_ *= decay_per_tick(rules_.revenge_half_life);
   disruption_ *= decay_per_tick(rules_.disruption_half_life);
@@ -446,21 +448,21 @@ void ArmedGroup::decide(World& world) {
                           (1.0 + rules_.revenge_gain * revenge_ * (1.0 - dialogue)) *
                           (1.0 + rules_.drawdown_emboldenment * force.drawdown_signal()) *
                           (1.0 + rules_.squeeze_retaliation_gain * squeeze) * (1.0 - 0.5 * deterrence);
-      const std::int64_t n = sim::draw_poisson(act, rate);
+      const std::int64_t n = sim::draw_poisson(act, rate, "attacks a day on a foreign force");
       for (std::int64_t k = 0; k < n; ++k) attack_foreign_force(world, force, f, deterrence, pick, outcome);
     }
 
   // Intimidation of critics when the state comes close to its interests ("rockets or propaganda").
   const double intimidation = p_.militancy * (assumed::kIntimidationFloor + squeeze) * cap;
   const auto here = static_cast<std::int32_t>(intimidation_region(world));
-  if (attacks(role::media) && sim::draw_bernoulli(act, std::min(1.0, rules_.media_attack_rate * intimidation)))
+  if (attacks(role::media) && sim::draw_bernoulli_capped(act, rules_.media_attack_rate * intimidation, "the media attack rate"))
     world.emit(EventKind::media_attack, world.actor(name()), world.target(target_class::media), here);
   if (attacks(role::party_offices) &&
-      sim::draw_bernoulli(act, std::min(1.0, rules_.party_office_attack_rate * intimidation))) {
+      sim::draw_bernoulli_capped(act, rules_.party_office_attack_rate * intimidation, "the party office attack rate")) {
     world.emit(EventKind::party_office_attack, world.actor(name()), world.target(target_class::party_office), here);
-    if (gov && sim::draw_bernoulli(outcome, gov->office_attack_arrest_probability())) {
+    if (gov && sim::draw_bernoulli(outcome, gov->office_attack_arrest_probability(), "office_attack_arrest_probability")) {
       const auto held = std::min<std::int64_t>(static_cast<std::int64_t>(fighters_),
-                                               1 + sim::draw_poisson(outcome, assumed::kOfficeAttackersExtraMean));
+                                               1 + sim::draw_poisson(outcome, assumed::kOfficeAttackersExtraMean, "attackers arrested"));
       fighters_ -= static_cast<double>(held);
       detained_ += static_cast<double>(held);
       detained_since_ = world.tick();
@@ -478,14 +480,14 @@ void ArmedGroup::decide(World& world) {
     const double joined = p_.on_state_payroll && gov
                               ? p_.crackdown_participation * gov->lethal_share() * p_.anti_protest
                               : 0.0;
-    fires_ = sim::draw_bernoulli(act, 1.0 - (1.0 - own) * (1.0 - joined));
+    fires_ = sim::draw_bernoulli(act, 1.0 - (1.0 - own) * (1.0 - joined), "the chance that its gunmen fire today");
   }
   if (attacks(role::activists) && protest_ && gov) {
     const auto active = static_cast<double>(protest_->active_people());
-    const double rate = rules_.activist_attack_rate * p_.anti_protest * p_.militancy * active /
-                        (active + gov->params().posture_half_saturation);
-    if (sim::draw_bernoulli(act, std::min(1.0, rate))) {
-      const bool killing = sim::draw_bernoulli(pick, assumed::kAssassinationShare);
+    const double rate =
+        rules_.activist_attack_rate * p_.anti_protest * p_.militancy * gov->protest_saturation(active);
+    if (sim::draw_bernoulli_capped(act, rate, "the activist attack rate")) {
+      const bool killing = sim::draw_bernoulli(pick, assumed::kAssassinationShare, "the assassination share");
       const std::size_t region = protest_->busiest_region(pick, world.capital());
       world.emit(killing ? EventKind::assassination : EventKind::abduction, world.actor(name()),
                  world.target(target_class::activists), static_cast<std::int32_t>(region), killing ? 1 : 0);
@@ -500,14 +502,15 @@ void ArmedGroup::decide(World& world) {
                                : 0.0;
     const double grievance = attacks(role::leader) ? leader_grievance_ : 0.0;
     const double threats = rules_.threat_rate * p_.militancy * (holding + grievance);
-    if (sim::draw_bernoulli(act, std::min(1.0, threats))) {
-      const bool against_leader = grievance > 0 && sim::draw_bernoulli(pick, grievance / (grievance + holding));
+    if (sim::draw_bernoulli_capped(act, threats, "the threat rate")) {
+      const bool against_leader =
+          grievance > 0 && sim::draw_bernoulli(pick, grievance / (grievance + holding), "the share of threats against the head");
       if (!against_leader) threat_pressure_ += 1.0;
       world.emit(EventKind::threat, world.actor(name()), against_leader ? gov->leader_target() : gov->government_target(),
                  static_cast<std::int32_t>(world.capital()));
     }
     const double leader_rate = rules_.leader_attack_rate * grievance * p_.militancy * cap;
-    if (attacks(role::leader) && sim::draw_bernoulli(act, std::min(1.0, leader_rate))) {
+    if (attacks(role::leader) && sim::draw_bernoulli_capped(act, leader_rate, "the leader attack rate")) {
       world.emit(EventKind::drone_attack, world.actor(name()), gov->leader_target(),
                  static_cast<std::int32_t>(world.capital()));
       leader_grievance_ = 0;
@@ -517,7 +520,7 @@ void ArmedGroup::decide(World& world) {
   // Front groups: a network whose coordination broke re-forms under deniable names.
   if (sponsor_ && std::any_of(fronts_.begin(), fronts_.end(), [](const ArmedGroup* g) { return !g->alive(); })) {
     const double rate = rules_.front_group_rate * p_.militancy * p_.alignment * (1.0 - sponsor_->coordination());
-    if (sim::draw_bernoulli(act, std::min(1.0, rate))) found_front_group(world);
+    if (sim::draw_bernoulli_capped(act, rate, "the front group rate")) found_front_group(world);
   }
 }
 
@@ -539,15 +542,16 @@ void ArmedGroup::attack_foreign_force(World& world, ForeignForce& force, std::si
   const double w_ied = roads.empty() ? 0.0 : assumed::kIedFloor + rules_.convoy_exposure_gain * (1.0 - base_share);
   const double w_drone = aimable ? assumed::kDroneFloor + rules_.drone_attribution_weight * deterrence : 0.0;
   if (w_rocket + w_ied + w_drone <= 0) return;  // nothing of the force within reach
-  const double x = sim::draw_uniform(pick, 0.0, w_rocket + w_ied + w_drone);
+  const double x = sim::draw_uniform(pick, 0.0, w_rocket + w_ied + w_drone, "the weights of the weapons");
   const EventKind kind = x < w_rocket ? EventKind::rocket_attack
                                       : (x < w_rocket + w_ied ? EventKind::ied_attack : EventKind::drone_attack);
   ArmedGroup& blamed = attributed(pick);
   if (kind == EventKind::ied_attack) {
     const std::size_t region = roads[static_cast<std::size_t>(sim::draw_integer(pick, 0, static_cast<std::int64_t>(roads.size()) - 1))];
-    const bool bystander = sim::draw_bernoulli(pick, force.convoy_bystander_share());
+    const bool bystander = sim::draw_bernoulli(pick, force.convoy_bystander_share(), "convoy_bystander_share");
     // Convoys are driven and guarded by host nationals.
-    const std::int64_t killed = sim::draw_bernoulli(outcome, force.convoy_host_death_probability()) ? 1 : 0;
+    const std::int64_t killed =
+        sim::draw_bernoulli(outcome, force.convoy_host_death_probability(), "convoy_host_death_probability") ? 1 : 0;
     world.emit(kind, world.actor(name()), bystander ? force.bystander_target() : force.convoy_target(),
                static_cast<std::int32_t>(region), killed);
     if (bystander) return;
@@ -557,17 +561,17 @@ void ArmedGroup::attack_foreign_force(World& world, ForeignForce& force, std::si
   }
   std::size_t region = 0;
   std::int32_t target = force.forces_target();
-  if (embassy_in_reach && (bases_in_reach <= 0 || sim::draw_bernoulli(pick, assumed::kEmbassyShare))) {
+  if (embassy_in_reach && (bases_in_reach <= 0 || sim::draw_bernoulli(pick, assumed::kEmbassyShare, "the embassy share"))) {
     region = force.embassy_region();
     target = force.embassy_target();
   } else {
     std::vector<double> weights;
     for (std::size_t r : operating_) weights.push_back(force.bases_in(r));
-    region = operating_[draw_weighted(pick, weights)];
+    region = operating_[draw_weighted(pick, weights, "the bases in its operating regions")];
   }
   std::int64_t killed = 0;
-  if (sim::draw_bernoulli(outcome, force.personnel_death_probability()))
-    killed = 1 + sim::draw_poisson(outcome, assumed::kExtraDeathsMean);
+  if (sim::draw_bernoulli(outcome, force.personnel_death_probability(), "personnel_death_probability"))
+    killed = 1 + sim::draw_poisson(outcome, assumed::kExtraDeathsMean, "further deaths");
   world.emit(kind, world.actor(name()), target, static_cast<std::int32_t>(region), killed);
   blamed.blame_[force_index] += 1.0;
   force.attacked(blamed, killed);
@@ -588,16 +592,16 @@ void ArmedGroup::decide_as_insurgent(World& world, double cap, sim::RandomStream
   consider(role::civilians, assumed::kInsurgentOnCivilians, target_class::civilians);
   consider(role::armed_groups, assumed::kInsurgentOnArmedGroups, target_class::armed_group);
   if (mix.empty()) return;
-  const std::int64_t attacks_today = sim::draw_poisson(act, rate);
+  const std::int64_t attacks_today = sim::draw_poisson(act, rate, "the insurgent attack rate");
   for (std::int64_t k = 0; k < attacks_today; ++k) {
     const std::size_t region = operating_[static_cast<std::size_t>(
         sim::draw_integer(pick, 0, static_cast<std::int64_t>(operating_.size()) - 1))];
-    const std::size_t which = draw_weighted(pick, mix);
+    const std::size_t which = draw_weighted(pick, mix, "the insurgent target mix");
     world.emit(EventKind::ied_attack, world.actor(name()), target[which], static_cast<std::int32_t>(region),
-               sim::draw_poisson(outcome, assumed::kInsurgentKilledMean),
-               sim::draw_poisson(outcome, assumed::kInsurgentWoundedMean));
+               sim::draw_poisson(outcome, assumed::kInsurgentKilledMean, "people killed"),
+               sim::draw_poisson(outcome, assumed::kInsurgentWoundedMean, "people wounded"));
     if (target[which] == world.target(target_class::armed_group) &&
-        sim::draw_bernoulli(outcome, rules_.reprisal_probability))
+        sim::draw_bernoulli(outcome, rules_.reprisal_probability, "reprisal_probability"))
       reprisal(world, region, pick, outcome);
   }
 }
@@ -610,9 +614,9 @@ void ArmedGroup::reprisal(World& world, std::size_t region, sim::RandomStream& p
                          ? g->p_.militancy * g->p_.anti_protest
                          : 0.0);
   if (std::all_of(weight.begin(), weight.end(), [](double w) { return w <= 0; })) return;
-  const ArmedGroup& avenger = *all_groups_[draw_weighted(pick, weight)];
+  const ArmedGroup& avenger = *all_groups_[draw_weighted(pick, weight, "the groups that may take revenge")];
   world.emit(EventKind::reprisal, world.actor(avenger.name()), world.target(target_class::civilians),
-             static_cast<std::int32_t>(region), 1 + sim::draw_poisson(outcome, assumed::kReprisalExtraKilledMean));
+             static_cast<std::int32_t>(region), 1 + sim::draw_poisson(outcome, assumed::kReprisalExtraKilledMean, "people killed"));
 }
 
 void ArmedGroup::found_front_group(World& world) {
@@ -624,8 +628,11 @@ void ArmedGroup::found_front_group(World& world) {
     }
   ArmedGroup& g = *slot;
   g.alive_ = true;
-  g.fighters_ = g.reference_fighters_ = std::max(1.0, std::round(fighters_ * rules_.front_group_share));
-  fighters_ = std::max(0.0, fighters_ - g.fighters_);
+  // The front's fighters come out of its parent's (none when the parent has none left).
+  g.fighters_ = g.fighters_at_start_ = std::min(fighters_, std::round(fighters_ * rules_.front_group_share));
+  g.reference_fighters_ = std::max(1.0, g.fighters_);
+  fighters_ -= g.fighters_;
+  fighters_to_fronts_ += g.fighters_;
   g.funding_ = g.reference_funding_ = std::max(1.0, funding_ * rules_.front_group_share);
   funding_ -= std::min(funding_, g.funding_);
   world.emit(EventKind::front_group_formed, world.actor(name()), world.target(target_class::armed_group),
@@ -651,17 +658,29 @@ std::int64_t ArmedGroup::release() {
 }
 
 void ArmedGroup::struck(World& world, ForeignForce& by, std::int64_t fighters_killed) {
-  fighters_ = std::max(0.0, fighters_ - static_cast<double>(fighters_killed));
+  const double killed = std::min(fighters_, static_cast<double>(fighters_killed));
+  fighters_ -= killed;
+  fighters_killed_ += killed;
   revenge_ += 1.0;
   // The struck group may march on the striker's embassy, pressing the host to promise expulsion
   // unless it protects foreign missions.
   // Its own stream for reactions: a purpose none of its daily decisions use.
   sim::RandomStream draw = world.stream(stream_key(), sim::Purpose::faction_reaction);
-  if (by.has_embassy() && sim::draw_bernoulli(draw, rules_.march_probability)) {
+  if (by.has_embassy() && sim::draw_bernoulli(draw, rules_.march_probability, "march_probability")) {
     world.emit(EventKind::march, world.actor(name()), by.embassy_target(), static_cast<std::int32_t>(by.embassy_region()));
     const double protection = government_ ? static_cast<double>(government_->params().mission_protection) : 0.0;
     by.add_withdrawal_pressure(by.strike_withdrawal_pressure() * (1.0 - protection));
   }
+}
+
+void ArmedGroup::check_accounts(std::vector<std::string>& broken) const {
+  if (!alive_) return;
+  const double accounted = fighters_ + detained_ + fighters_killed_ + fighters_to_fronts_;
+  if (std::abs(accounted - fighters_at_start_) > 1e-9 * std::max(1.0, fighters_at_start_))
+    broken.push_back("fighters free, held, killed and gone to front groups add up to " + std::to_string(accounted) +
+                     ", not the " + std::to_string(fighters_at_start_) + " it started with");
+  if (!(fighters_ >= 0 && detained_ >= 0)) broken.push_back("a negative count of fighters or of members held");
+  if (!(funding_ >= 0 && std::isfinite(funding_))) broken.push_back("funding is " + std::to_string(funding_));
 }
 
 void ArmedGroup::declare_faction_series(sim::SeriesTable& series, const std::vector<ArmedGroup*>& groups) {

@@ -56,6 +56,9 @@ class ArmedGroup final : public Component {
   void initialise(World& world, const sim::LiveParameters& live) override;
   void begin_run(World& world) override;
   void decide(World& world) override;
+  // Its members are conserved: those free, held, killed and gone to its front groups add up to those
+  // it started with (or, for a front group, took from its parent).
+  void check_accounts(std::vector<std::string>& broken) const override;
 
   // The names of a group's front-group slots: those the scenario gives, then numbered ones.
   static std::vector<std::string> front_slot_names(const std::string& group, const sim::Names& named,
@@ -129,6 +132,7 @@ class ArmedGroup final : public Component {
   double fighters_ = 0, funding_ = 0, reference_funding_ = 1, reference_fighters_ = 1;
   double protest_pressure_ = 0, interest_pressure_ = 0, revenge_ = 0, disruption_ = 0, threat_pressure_ = 0;
   double leader_grievance_ = 0, detained_ = 0, seats_seen_ = 0;
+  double fighters_at_start_ = 0, fighters_killed_ = 0, fighters_to_fronts_ = 0;
   std::int64_t detained_since_ = 0;
   std::vector<double> blame_;  // attacks on each foreign force blamed on it
 };

@@ -50,6 +50,8 @@ class Component {
   virtual void decide(World& world) = 0;
   virtual void act_field_agents(World& world) { (void)world; }
   virtual void resolve(World& world) { (void)world; }
+  // Adds a line for each of its accounting identities that does not hold (Model::broken_invariants).
+  virtual void check_accounts(std::vector<std::string>& broken) const { (void)broken; }
   // The series it adds to the run file, each declared once with its reader.
   virtual void declare_series(sim::SeriesTable& series) const { (void)series; }
 

@@ -181,8 +181,8 @@ void ForeignForce::decide(World& world) {
   const double recent = static_cast<double>(std::accumulate(attacks_by_day_.begin(), attacks_by_day_.end(), std::int64_t{0}));
   const double closure = p_.base_closure_rate * withdrawal_pressure_ * (1.0 + p_.attack_sensitivity * recent);
   const double bases = total_bases();
-  if (bases - 1 >= p_.min_bases && sim::draw_bernoulli(draw, std::min(1.0, closure))) {
-    double pick = sim::draw_uniform(where, 0.0, bases);
+  if (bases - 1 >= p_.min_bases && sim::draw_bernoulli_capped(draw, closure, "the base closure rate")) {
+    double pick = sim::draw_uniform(where, 0.0, bases, "the bases held");
     for (std::size_t r = 0; r < bases_.size(); ++r) {
       if (bases_[r] <= 0 || (pick -= bases_[r]) > 0) continue;
       bases_[r] -= 1;
@@ -194,19 +194,26 @@ void ForeignForce::decide(World& world) {
   for (std::size_t m = 0; m < groups_.size(); ++m) {
     if (pending_deaths_[m] == 0) continue;
     pending_deaths_[m] = 0;
-    if (!sim::draw_bernoulli(draw, p_.retaliation_probability)) continue;
+    if (!sim::draw_bernoulli(draw, p_.retaliation_probability, "retaliation_probability")) continue;
     ArmedGroup& g = *groups_[m];
     const auto fighters_killed =
-        std::min<std::int64_t>(static_cast<std::int64_t>(g.fighters()), sim::draw_poisson(draw, p_.strike_fighters_killed));
+        std::min<std::int64_t>(static_cast<std::int64_t>(g.fighters()), sim::draw_poisson(draw, p_.strike_fighters_killed, "strike_fighters_killed"));
     std::int64_t host_personnel = 0;
-    if (sim::draw_bernoulli(draw, p_.collateral_probability))
-      host_personnel = 1 + sim::draw_poisson(draw, assumed::kCollateralExtraMean);
+    if (sim::draw_bernoulli(draw, p_.collateral_probability, "collateral_probability"))
+      host_personnel = 1 + sim::draw_poisson(draw, assumed::kCollateralExtraMean, "host personnel killed");
     world.emit(EventKind::retaliation_strike, world.actor(name()), world.target(target_class::armed_group),
                static_cast<std::int32_t>(g.home_region()), fighters_killed + host_personnel, 0, 0,
                world.actor(g.name()));
     strike_on_host_soil(world, host_personnel > 0);
     g.struck(world, *this, fighters_killed);
   }
+}
+
+void ForeignForce::check_accounts(std::vector<std::string>& broken) const {
+  if (!(troops_ >= 0)) broken.push_back("troops are " + std::to_string(troops_));
+  for (double b : bases_)
+    if (!(b >= 0)) broken.push_back("a region holds " + std::to_string(b) + " bases");
+  if (total_bases() > initial_bases_) broken.push_back("it holds more bases than it started with");
 }
 
 void ForeignForce::declare_series(sim::SeriesTable& series) const {

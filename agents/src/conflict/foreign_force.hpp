@@ -40,6 +40,7 @@ class ForeignForce final : public Component {
 
   // ---- what armed groups see ----
   double troops() const { return troops_; }
+  void check_accounts(std::vector<std::string>& broken) const override;
   double bases_in(std::size_t region) const { return bases_[region]; }
   double total_bases() const;
   double initial_bases() const { return initial_bases_; }

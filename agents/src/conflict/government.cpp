@@ -168,12 +168,16 @@ double Government::protection(const ArmedGroup& group, double bloc_dependence) c
                                              assumed::kSeatShield * seat_share + assumed::kForceShield * force);
 }
 
+double Government::protest_saturation(double active) const {
+  return active > 0 ? active / (active + p_.posture_half_saturation) : 0.0;
+}
+
 void Government::decide(World& world) {
   sim::RandomStream draw = world.stream(stream_key(), sim::Purpose::faction_action);
   sim::RandomStream pick = world.stream(stream_key(), sim::Purpose::faction_target);
   sim::RandomStream outcome = world.stream(stream_key(), sim::Purpose::faction_outcome);
   const double active = protest_ ? static_cast<double>(protest_->active_people()) : 0.0;
-  lethal_share_ = p_.repression_propensity * active / (active + p_.posture_half_saturation);
+  lethal_share_ = p_.repression_propensity * protest_saturation(active);
 
   // The pressure to act on each group: its killings of protesters and, weighed by each foreign
   // force's pressure, its attacks on that force; political protection shields it, and a group still
@@ -195,7 +199,7 @@ void Government::decide(World& world) {
   const double raid_hazard = p_.raid_rate * p_.reform_intent * (1.0 - p_.dialogue) * raid_resolve_ *
                              p_.state_capacity * total_score / (1.0 + total_score);
   if (days_since_raid_ > p_.raid_cooldown_days && total_score > 0 &&
-      sim::draw_bernoulli(draw, 1.0 - std::exp(-raid_hazard))) {
+      sim::draw_bernoulli(draw, 1.0 - std::exp(-raid_hazard), "the chance of a raid today")) {
     // A deliberate operation goes after the most pressing case; equal cases are drawn among.
     const double top = *std::max_element(score.begin(), score.end());
     std::vector<std::size_t> most_pressing;
@@ -214,7 +218,7 @@ void Government::decide(World& world) {
     const double strength = protection(backer, 1.0);
     const double p = 1.0 - std::exp(-p_.release_pressure_gain * g->threat_pressure() * p_.bloc_dependence *
                                     strength * strength);
-    if (!sim::draw_bernoulli(draw, p)) continue;
+    if (!sim::draw_bernoulli(draw, p, "the chance of a release under pressure")) continue;
     const std::int64_t released = g->release();
     ++releases_under_pressure_;
     raid_resolve_ *= 1.0 - p_.release_deterrence;  // the climb-down makes the next raid harder to order
@@ -227,7 +231,7 @@ void Government::decide(World& world) {
 
 void Government::conduct_raid(World& world, ArmedGroup& group, sim::RandomStream& draw) {
   const auto caught = std::min<std::int64_t>(static_cast<std::int64_t>(group.fighters()),
-                                             1 + sim::draw_poisson(draw, std::max(0.0, p_.raid_detainees_mean - 1)));
+                                             1 + sim::draw_poisson(draw, std::max(0.0, p_.raid_detainees_mean - 1), "raid_detainees_mean - 1"));
   // A raid that answers killings of protesters wins back trust where they happened.
   if (group.protest_pressure() > 0)
     world.shift_legitimacy(group.home_region(), p_.raid_legitimacy_gain);
@@ -240,7 +244,7 @@ void Government::conduct_raid(World& world, ArmedGroup& group, sim::RandomStream
 // Arrests of officials who move armed groups' money: pressure on the groups' interests.
 void Government::anti_corruption_arrests(World& world, sim::RandomStream& draw) {
   const double rate = p_.anti_corruption_rate * p_.funding_squeeze * p_.reform_intent;
-  if (!sim::draw_bernoulli(draw, std::min(1.0, rate))) return;
+  if (!sim::draw_bernoulli_capped(draw, rate, "the anti-corruption arrest rate")) return;
   std::vector<double> weight;
   double total = 0;
   for (const ArmedGroup* g : groups_) {
@@ -248,13 +252,13 @@ void Government::anti_corruption_arrests(World& world, sim::RandomStream& draw) 
     total += weight.back();
   }
   if (total <= 0) return;
-  double x = sim::draw_uniform(draw, 0.0, total);
+  double x = sim::draw_uniform(draw, 0.0, total, "the weight of the armed groups' interests");
   for (std::size_t m = 0; m < groups_.size(); ++m) {
     if (weight[m] <= 0 || (x -= weight[m]) > 0) continue;
     groups_[m]->add_interest_pressure(1.0);
     world.emit(EventKind::arrest, world.actor(name()), world.target(target_class::armed_group),
                static_cast<std::int32_t>(world.capital()), 0, 0,
-               1 + sim::draw_poisson(draw, assumed::kAntiCorruptionExtraMean), world.actor(groups_[m]->name()));
+               1 + sim::draw_poisson(draw, assumed::kAntiCorruptionExtraMean, "officials arrested"), world.actor(groups_[m]->name()));
     return;
   }
 }

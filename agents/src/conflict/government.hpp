@@ -43,6 +43,9 @@ class Government final : public Component {
   const GovernmentParams& params() const { return p_; }
   // Share of today's confrontations with protesters that use live fire.
   double lethal_share() const { return lethal_share_; }
+  // How far `active` people protesting push the posture towards its highest: A/(A + H), H the
+  // half-saturation; 0 when nobody protests, also when H is 0.
+  double protest_saturation(double active) const;
   // Deterrence of attacks on foreign missions: protection ordered by a government that means it.
   double mission_deterrence() const { return p_.mission_protection * p_.reform_intent; }
   // The squeeze on armed groups' money as the groups feel it.

@@ -60,7 +60,7 @@ void Mediator::decide(World& world) {
   // Its own streams for today: whether and how often it speaks, and where.
   sim::RandomStream act = world.stream(stream_key(), sim::Purpose::faction_action);
   sim::RandomStream where = world.stream(stream_key(), sim::Purpose::faction_target);
-  const std::int64_t appeals = sim::draw_poisson(act, p_.appeal_rate);
+  const std::int64_t appeals = sim::draw_poisson(act, p_.appeal_rate, "appeal_rate");
   for (std::int64_t k = 0; k < appeals; ++k) {
     const std::size_t r =
         regions_[static_cast<std::size_t>(sim::draw_integer(where, 0, static_cast<std::int64_t>(regions_.size()) - 1))];

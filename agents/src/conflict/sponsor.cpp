@@ -75,7 +75,8 @@ void Sponsor::react(World& world, const sim::EventRecord& action) {
 }
 
 void Sponsor::decide(World& world) {
-  coordination_ += (1.0 - coordination_) / p_.coordination_recovery_days;
+  // Within a day when the recovery time is shorter than a day (a larger step would overshoot).
+  coordination_ += (1.0 - coordination_) * std::min(1.0, 1.0 / p_.coordination_recovery_days);
   // A standing directive reaches each group as far as the network is coordinated.
   sim::RandomStream draw = world.stream(stream_key(), sim::Purpose::faction_action);
   const bool standing = p_.pressure_directive > 0;
@@ -85,7 +86,7 @@ void Sponsor::decide(World& world) {
       g->receive_directive(false);
       continue;
     }
-    if (g->has_directive() || !sim::draw_bernoulli(draw, coordination_)) continue;
+    if (g->has_directive() || !sim::draw_bernoulli(draw, coordination_, "its coordination")) continue;
     g->receive_directive(true);
     world.emit(EventKind::directive, world.actor(name()), world.target(target_class::armed_group),
                static_cast<std::int32_t>(g->home_region()), 0, 0, 0, world.actor(g->name()));

@@ -152,6 +152,11 @@ class Model {
   virtual void snapshot(std::vector<VariableData>& out) const = 0;
   virtual void statics(std::vector<VariableData>& out) const = 0;
 
+  // The model's own accounting, checked after a tick by tests and the parameter-space fuzzer (a pass
+  // over the agents): one line for each identity that does not hold — people created or lost other
+  // than as its rules say, a count below zero. None by default.
+  virtual std::vector<std::string> broken_invariants() const { return {}; }
+
   // Wall time of the model's own steps within the engine's phases (e.g. "move"), over the run so far.
   const std::map<std::string, double>& step_seconds() const { return step_seconds_; }
 
