@@ -12,14 +12,16 @@ using sim::ParamSpec;
 using sim::ValueType;
 
 const std::vector<std::string> kShapes = {"euclidean", "von_neumann", "moore"};
-constexpr double kMaxVision = 1000;
+// The widest window of any shape (von Neumann); each shape's own limit is checked below.
+constexpr double kMaxVision = 180;
 constexpr double kMaxSide = 65535;
 constexpr std::int64_t kMaxCells = std::int64_t{1} << 31;
 
 ParamSpec vision(const std::string& who) {
   return {.key = "vision", .type = ValueType::real,
           .description = "Radius of the " + who + "'s window (v). Euclidean windows use it as a real radius "
-                         "(1.7 takes the 8 nearest cells); von Neumann and Moore windows use ⌊v⌋.",
+                         "(1.7 takes the 8 nearest cells); von Neumann and Moore windows use ⌊v⌋. A window holds at most "
+                         "65535 cells: a radius up to 144 for euclidean, 180 for von Neumann, 127 for Moore.",
           .unit = "cells", .min = 0, .max = kMaxVision, .min_exclusive = true};
 }
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "confsim/agents/conflict.hpp"
 #include "confsim/agents/registry.hpp"
 #include "support/run_files.hpp"
 
@@ -325,4 +326,29 @@ TEST_CASE("two sponsors fund their own groups, and a sponsor's directives are ev
       CHECK(name_of(v.actors, e.target_actor) != "thaer_allah");
     }
   CHECK(directives >= 3);
+}
+
+TEST_CASE("a lattice is sized for the gunmen's reach, the memory estimate counts it, and one too large to index "
+          "is refused",
+          "[conflict][limits]") {
+  // A reach of about 30 cells at 5,000 people a group: the small governorates' lattices are padded
+  // to a window across, beyond what their people fill.
+  const auto scenario = iraq_variant("", 1, {"armed_group_rules.office_reach_people=1e7"});
+  const auto model = agents::make_model(*scenario, 1);
+  double filled = 0;
+  for (const auto& r : scenario->entries("regions"))
+    filled += scenario->real("regions." + r.name + ".population") / 5000 /
+              scenario->real("actors.tishreen_movement.density");
+  CHECK(static_cast<double>(model->lattice_cells()) > 1.5 * filled);
+  const auto& schema = agents::conflict::schema();
+  CHECK(schema.peak_memory_bytes(*scenario) == Approx(42.0 * static_cast<double>(model->lattice_cells())));
+
+  try {
+    iraq_variant("", 1, {"actors.tishreen_movement.density=1e-9"});
+    FAIL("a lattice of more cells than 32 bits index was accepted");
+  } catch (const sim::InputError& e) {
+    REQUIRE(e.diagnostics().size() == 1);
+    CHECK(e.diagnostics().front().key_path == "actors.tishreen_movement.density");
+    CHECK_THAT(e.diagnostics().front().message, Catch::Contains("more than the 4294967295 a lattice can index"));
+  }
 }

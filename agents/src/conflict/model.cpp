@@ -134,15 +134,9 @@ std::vector<sim::Diagnostic> cross_check(const sim::Scenario& s) {
 double peak_memory_bytes(const sim::Scenario& s) {
   constexpr double kPeakBytesPerCell = 42;
   double cells = 0;
-  for (const auto& a : s.entries("actors")) {
-    if (a.kind != "protest_movement") continue;
-    const std::string prefix = "actors." + a.name + ".";
-    const sim::Names* covered = s.has(prefix + "regions") ? &s.names(prefix + "regions") : nullptr;
-    for (const auto& r : s.entries("regions"))
-      if (!covered || covered->empty() || std::find(covered->begin(), covered->end(), r.name) != covered->end())
-        cells += s.real("regions." + r.name + ".population") / s.real("scale.people_per_agent") /
-                 s.real(prefix + "density");
-  }
+  for (const auto& a : s.entries("actors"))
+    if (a.kind == "protest_movement")
+      for (const auto& [region, side] : ProtestMovement::lattice_sides(s, a)) cells += side * side;
   return kPeakBytesPerCell * cells;
 }
 
@@ -238,8 +232,8 @@ class ConflictModel final : public sim::Model {
   void initialise(const sim::LiveParameters& live) override {
     World& w = *world_;
     w.bind(live);
-    for (auto& c : components_) c->initialise(w, live);
-    for (auto& c : components_) c->begin_run(w);
+    each_actor([&](Component& c) { c.initialise(w, live); });
+    each_actor([&](Component& c) { c.begin_run(w); });
     // Series are declared once everything they read is sized.
     series_.add_along("region", w.regions().size(), "legitimacy", "government legitimacy L", "1",
                       [&w](std::size_t r) { return w.legitimacy(r); });
@@ -263,17 +257,17 @@ class ConflictModel final : public sim::Model {
   }
 
   void react_to_action(const sim::EventRecord& action) override {
-    for (auto& c : components_) c->react(*world_, action);
+    each_actor([&](Component& c) { c.react(*world_, action); });
   }
   void decide_factions(std::int64_t tick) override {
     world_->start_day(tick);
-    for (auto& c : components_) c->decide(*world_);
+    each_actor([&](Component& c) { c.decide(*world_); });
   }
   void act_field_agents(std::int64_t) override {
-    for (auto& c : components_) c->act_field_agents(*world_);
+    each_actor([&](Component& c) { c.act_field_agents(*world_); });
   }
   void resolve(std::int64_t) override {
-    for (auto& c : components_) c->resolve(*world_);
+    each_actor([&](Component& c) { c.resolve(*world_); });
   }
   void remove_share(const std::string& population, double, std::int64_t) override {
     throw std::logic_error("the conflict model has no population '" + population + "' to remove");
@@ -285,8 +279,28 @@ class ConflictModel final : public sim::Model {
     for (const auto& c : components_) c->snapshot(out);
   }
   void statics(std::vector<sim::VariableData>& out) const override { out.clear(); }
+  std::vector<std::string> broken_invariants() const override {
+    std::vector<std::string> broken;
+    for (const auto& c : components_) {
+      std::vector<std::string> own;
+      c->check_accounts(own);
+      for (auto& line : own) broken.push_back("actors." + c->name() + ": " + line);
+    }
+    return broken;
+  }
 
  private:
+  // Runs a step for every actor in order; a number an actor cannot use is reported with its name.
+  template <class Step>
+  void each_actor(Step&& step) {
+    for (auto& c : components_) try {
+        step(*c);
+      } catch (sim::NumericError& e) {
+        e.add_context("actors." + c->name());
+        throw;
+      }
+  }
+
   Vocabulary vocabulary_;
   std::unique_ptr<World> world_;
   std::vector<std::unique_ptr<Component>> components_;  // in the order they decide

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <string>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -32,12 +33,6 @@ Casualties& Casualties::operator+=(const Casualties& other) {
 
 namespace {
 
-std::uint32_t lattice_side(std::size_t groups, double density, int reach) {
-  const double cells = std::ceil(static_cast<double>(groups) / density);
-  const auto side = static_cast<std::uint32_t>(std::ceil(std::sqrt(std::max(1.0, cells))));
-  return std::max<std::uint32_t>(side, static_cast<std::uint32_t>(2 * reach + 1));
-}
-
 std::size_t group_count(double population, double people_per_agent) {
   return static_cast<std::size_t>(std::max(1.0, std::round(population / people_per_agent)));
 }
@@ -60,6 +55,13 @@ std::int32_t window_cells(double radius) {
 
 }  // namespace
 
+double lattice_side(double population, const LatticeRules& rules) {
+  const double groups = std::max(1.0, std::round(population / rules.people_per_agent));
+  const double side = std::ceil(std::sqrt(std::max(1.0, std::ceil(groups / rules.density))));
+  const double reach = std::floor(std::max({rules.vision, rules.unit_vision, rules.office_reach}));
+  return std::max(side, 2 * reach + 1);
+}
+
 ProtestLattice::ProtestLattice(std::uint64_t region_key, double population, double hardship,
                                const LatticeRules& rules, std::uint64_t seed, std::size_t armed_groups)
     : region_key_(region_key),
@@ -67,8 +69,7 @@ ProtestLattice::ProtestLattice(std::uint64_t region_key, double population, doub
       seed_(seed),
       actors_(1 + armed_groups),
       lattice_([&] {
-        const int reach = static_cast<int>(std::max({rules.vision, rules.unit_vision, rules.office_reach}));
-        const auto side = lattice_side(group_count(population, rules.people_per_agent), rules.density, reach);
+        const auto side = static_cast<std::uint32_t>(lattice_side(population, rules));
         return sim::Lattice(side, side, true);
       }()),
       protester_window_(sim::WindowShape::euclidean, rules.vision),
@@ -114,12 +115,13 @@ ProtestLattice::ProtestLattice(std::uint64_t region_key, double population, doub
   sim::parallel_blocks(groups, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       RandomStream draw(seed_, StreamOwner::protester, agent_id(region_key_, id_[i]), 0, Purpose::initial_attributes);
-      hardship_[i] = static_cast<float>(high > low ? sim::draw_uniform(draw, low, high) : low);
-      risk_aversion_[i] = static_cast<float>(sim::draw_uniform(draw, 0.0, 1.0));
+      hardship_[i] = static_cast<float>(sim::draw_uniform(draw, low, high, "hardship"));
+      risk_aversion_[i] = static_cast<float>(sim::draw_uniform(draw, 0.0, 1.0, "risk aversion"));
     }
   });
   state_.assign(groups, quiet);
   people_.assign(groups, static_cast<std::int32_t>(std::min(rules.people_per_agent, 2e9)));
+  people_placed_ = std::accumulate(people_.begin(), people_.end(), std::int64_t{0});
   detention_left_.assign(groups, 0);
   struck_by_.assign(groups, -1);
   killed_.assign(groups, 0);
@@ -216,9 +218,10 @@ void ProtestLattice::act(std::int64_t tick, const FieldOrders& orders) {
         const double wx = std::min(dx, lattice_.width() - dx), wy = std::min(dy, lattice_.height() - dy);
         if (wx * wx + wy * wy > office_reach2) continue;
         struck_by_[i] = static_cast<std::int8_t>(1 + office.group);
-        killed_[i] = static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i], p_.gunfire_kill_probability));
-        wounded_[i] =
-            static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i] - killed_[i], p_.wound_probability));
+        killed_[i] = static_cast<std::int32_t>(
+            sim::draw_binomial(toll, people_[i], p_.gunfire_kill_probability, "gunfire_kill_probability"));
+        wounded_[i] = static_cast<std::int32_t>(
+            sim::draw_binomial(toll, people_[i] - killed_[i], p_.wound_probability, "wound_probability"));
         break;
       }
       if (struck_by_[i] >= 0) continue;
@@ -226,16 +229,18 @@ void ProtestLattice::act(std::int64_t tick, const FieldOrders& orders) {
       if (units == 0) continue;
       const std::int32_t actives = actives_near_.count(cell_[i], protester_window_);
       const double confronted = 1.0 - std::exp(-p_.repression_rate * units / static_cast<double>(actives));
-      if (!sim::draw_bernoulli(hit, confronted)) continue;
+      if (!sim::draw_bernoulli(hit, confronted, "the chance of a confrontation")) continue;
       struck_by_[i] = 0;
-      if (sim::draw_bernoulli(hit, orders.lethal_share)) {
-        killed_[i] = static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i], p_.kill_probability));
-        wounded_[i] =
-            static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i] - killed_[i], p_.wound_probability));
-      } else if (sim::draw_bernoulli(hit, p_.arrest_share)) {
+      if (sim::draw_bernoulli(hit, orders.lethal_share, "the lethal share of confrontations")) {
+        killed_[i] =
+            static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i], p_.kill_probability, "kill_probability"));
+        wounded_[i] = static_cast<std::int32_t>(
+            sim::draw_binomial(toll, people_[i] - killed_[i], p_.wound_probability, "wound_probability"));
+      } else if (sim::draw_bernoulli(hit, p_.arrest_share, "arrest_share")) {
         // A crowd broken up with arrests stays home while its arrested members are held; the slot of
         // its detention term (free while it protests) carries the order to resolve().
-        arrested_[i] = static_cast<std::int32_t>(sim::draw_binomial(toll, people_[i], p_.arrest_probability));
+        arrested_[i] = static_cast<std::int32_t>(
+            sim::draw_binomial(toll, people_[i], p_.arrest_probability, "arrest_probability"));
         detention_left_[i] = static_cast<std::int32_t>(p_.jail_days);
       }
     }
@@ -243,7 +248,7 @@ void ProtestLattice::act(std::int64_t tick, const FieldOrders& orders) {
 }
 
 Casualties ProtestLattice::resolve() {
-  return sim::deterministic_sum<Casualties>(cell_.size(), [&](std::size_t begin, std::size_t end) {
+  Casualties day = sim::deterministic_sum<Casualties>(cell_.size(), [&](std::size_t begin, std::size_t end) {
     Casualties part(actors_);
     for (std::size_t i = begin; i < end; ++i) {
       if (state_[i] == detained) {
@@ -269,6 +274,28 @@ Casualties ProtestLattice::resolve() {
     }
     return part;
   });
+  for (std::int64_t k : day.killed) people_killed_ += k;
+  return day;
+}
+
+void ProtestLattice::check_accounts(std::vector<std::string>& broken) const {
+  std::int64_t people = 0;
+  for (std::size_t i = 0; i < people_.size(); ++i) {
+    people += people_[i];
+    if (people_[i] < 0 || detention_left_[i] < 0) {
+      broken.push_back("protester group " + std::to_string(i) + " holds " + std::to_string(people_[i]) +
+                       " people with " + std::to_string(detention_left_[i]) + " days of detention left");
+      return;
+    }
+    if ((people_[i] == 0) != (state_[i] == dead)) {
+      broken.push_back("protester group " + std::to_string(i) + " holds " + std::to_string(people_[i]) +
+                       " people in state " + std::to_string(state_[i]));
+      return;
+    }
+  }
+  if (people + people_killed_ != people_placed_)
+    broken.push_back(std::to_string(people) + " people in protester groups and " + std::to_string(people_killed_) +
+                     " killed, but " + std::to_string(people_placed_) + " placed");
 }
 
 std::int64_t ProtestLattice::active_people_near(std::size_t group) const {

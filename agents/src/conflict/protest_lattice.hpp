@@ -21,6 +21,14 @@ struct LatticeRules {
   double office_reach = 3, gunfire_kill_probability = 0;
 };
 
+// The side of a region's square torus: room for its groups at the density, and one window of the
+// widest reach across. Computed in floating point so that a scenario asking for a lattice too large
+// to index is refused before anything is allocated.
+double lattice_side(double population, const LatticeRules& rules);
+
+// Cells are indexed by 32-bit integers.
+constexpr double kMaxLatticeCells = 4294967295.0;
+
 enum ProtesterState : std::int8_t { empty_cell = 0, quiet = 1, protesting = 2, detained = 3, dead = 4, unit_cell = 5 };
 
 // What one day of confrontations on a lattice produced, by who struck (0: security forces, 1 + m:
@@ -60,6 +68,9 @@ class ProtestLattice {
   Casualties resolve();
 
   std::int64_t active_people() const { return active_people_; }
+  // People are conserved: those in its groups and those killed add up to those placed; no group's
+  // count or detention term is negative.
+  void check_accounts(std::vector<std::string>& broken) const;
   // Active people within reach of an armed group's offices (what its gunmen see).
   std::int64_t active_people_near(std::size_t group) const;
   double mean_grievance(double legitimacy) const;
@@ -95,6 +106,7 @@ class ProtestLattice {
   std::vector<Office> offices_;
   std::vector<std::uint8_t> protester_at_;  // 1 where an active group stands, for window counts
   std::int64_t active_people_ = 0;
+  std::int64_t people_placed_ = 0, people_killed_ = 0;
 };
 
 }  // namespace confsim::agents::conflict

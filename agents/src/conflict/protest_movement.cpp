@@ -19,8 +19,10 @@ const sim::ParamTable<ProtestParams>& table() {
     using P = ProtestParams;
     t.add(references("regions", "regions", "The regions where it mobilises, each on a lattice of its own (none given: every region)."),
           &P::regions);
-    t.add(share("density", "Share of each lattice's cells holding a protester group (the lattice is sized to fit)."),
-          &P::density);
+    sim::ParamSpec density =
+        share("density", "Share of each lattice's cells holding a protester group (the lattice is sized to fit).");
+    density.min_exclusive = true;  // no groups on an endless lattice
+    t.add(std::move(density), &P::density);
     t.add(real("vision", "cells", 1, 50,
                "Radius of a protester group's (Euclidean) window for counting security units and other protesters."),
           &P::vision);
@@ -81,28 +83,64 @@ ComponentKind ProtestMovement::kind() {
     if (!government)
       problems.push_back({e.where, "actors." + e.name,
                           "a protest movement needs a government (its security forces police the protests)"});
+    if (!problems.empty()) return problems;
+    for (const auto& [region, side] : lattice_sides(s, e))
+      if (side * side > kMaxLatticeCells) {
+        const std::string density = "actors." + e.name + ".density";
+        problems.push_back({s.parameter(density).where, density,
+                            "the lattice of " + region + " would need " + sim::number_text(side * side) +
+                                " cells, more than the 4294967295 a lattice can index (its groups at this density, "
+                                "or the gunmen's reach, office_reach_people, at this scale); raise the density or "
+                                "scale.people_per_agent"});
+        break;
+      }
     return problems;
   };
   k.make = [](const sim::Scenario& s, const sim::Entry& e) { return std::make_unique<ProtestMovement>(s, e); };
   return k;
 }
 
-ProtestMovement::ProtestMovement(const sim::Scenario& scenario, const sim::Entry& entry) : Component(entry.name) {
-  table().read(scenario, "actors." + entry.name, p_);
-  rules_.people_per_agent = scenario.real("scale.people_per_agent");
-  rules_.density = p_.density;
-  rules_.vision = p_.vision;
-  rules_.threshold = p_.threshold;
-  rules_.hardship_spread = p_.hardship_spread;
-  rules_.arrest_constant = p_.arrest_constant;
+LatticeRules ProtestMovement::scenario_rules(const sim::Scenario& scenario, const std::string& name) {
+  ProtestParams p;
+  table().read(scenario, "actors." + name, p);
+  LatticeRules rules;
+  rules.people_per_agent = scenario.real("scale.people_per_agent");
+  rules.density = p.density;
+  rules.vision = p.vision;
+  rules.threshold = p.threshold;
+  rules.hardship_spread = p.hardship_spread;
+  rules.arrest_constant = p.arrest_constant;
+  for (const auto& a : scenario.entries("actors"))
+    if (a.kind == "government") {
+      rules.unit_vision = scenario.real("actors." + a.name + ".unit_vision");
+      break;
+    }
   if (scenario.has(std::string(ArmedGroupRules::kSection) + ".office_reach_people")) {
-    const ArmedGroupRules rules = ArmedGroupRules::from(scenario);
+    const ArmedGroupRules groups = ArmedGroupRules::from(scenario);
     // The disk of cells that holds that many people at this scale and density.
     constexpr double kPi = 3.141592653589793;
-    rules_.office_reach = std::max(
-        1.0, std::sqrt(rules.office_reach_people / (rules_.people_per_agent * rules_.density * kPi)));
-    rules_.gunfire_kill_probability = rules.gunfire_kill_probability;
+    rules.office_reach =
+        std::max(1.0, std::sqrt(groups.office_reach_people / (rules.people_per_agent * rules.density * kPi)));
+    rules.gunfire_kill_probability = groups.gunfire_kill_probability;
   }
+  return rules;
+}
+
+std::vector<std::pair<std::string, double>> ProtestMovement::lattice_sides(const sim::Scenario& scenario,
+                                                                         const sim::Entry& entry) {
+  const LatticeRules rules = scenario_rules(scenario, entry.name);
+  const std::string covered_key = "actors." + entry.name + ".regions";
+  const sim::Names* covered = scenario.has(covered_key) ? &scenario.names(covered_key) : nullptr;
+  std::vector<std::pair<std::string, double>> sides;
+  for (const auto& r : scenario.entries("regions"))
+    if (!covered || covered->empty() || std::find(covered->begin(), covered->end(), r.name) != covered->end())
+      sides.emplace_back(r.name, lattice_side(scenario.real("regions." + r.name + ".population"), rules));
+  return sides;
+}
+
+ProtestMovement::ProtestMovement(const sim::Scenario& scenario, const sim::Entry& entry)
+    : Component(entry.name), rules_(scenario_rules(scenario, entry.name)) {
+  table().read(scenario, "actors." + entry.name, p_);
 }
 
 void ProtestMovement::connect(World& world) {
@@ -111,7 +149,6 @@ void ProtestMovement::connect(World& world) {
   if (!government_) throw std::logic_error("a protest movement needs a government");
   const GovernmentParams& g = government_->params();
   rules_.units_per_1000 = g.units_per_1000_people;
-  rules_.unit_vision = g.unit_vision;
   rules_.repression_rate = g.repression_rate;
   rules_.kill_probability = g.kill_probability;
   rules_.wound_probability = g.wound_probability;
@@ -192,6 +229,14 @@ void ProtestMovement::resolve(World& world) {
   }
 }
 
+void ProtestMovement::check_accounts(std::vector<std::string>& broken) const {
+  for (std::size_t l = 0; l < lattices_.size(); ++l) {
+    std::vector<std::string> own;
+    lattices_[l]->check_accounts(own);
+    for (auto& line : own) broken.push_back("the lattice of " + region_names_[l] + ": " + line);
+  }
+}
+
 std::int64_t ProtestMovement::active_people() const {
   std::int64_t n = 0;
   for (const auto& l : lattices_) n += l->active_people();
@@ -212,7 +257,7 @@ std::int64_t ProtestMovement::active_people_near(std::size_t faction) const {
 std::size_t ProtestMovement::busiest_region(sim::RandomStream& pick, std::size_t fallback) const {
   const auto total = static_cast<double>(active_people());
   if (total <= 0) return fallback;
-  double x = sim::draw_uniform(pick, 0.0, total);
+  double x = sim::draw_uniform(pick, 0.0, total, "the people protesting");
   for (std::size_t l = 0; l < lattices_.size(); ++l)
     if ((x -= static_cast<double>(lattices_[l]->active_people())) <= 0) return region_of_[l];
   return region_of_.back();

@@ -3,6 +3,9 @@
 // Epstein's rule A with a cost of assembly, among the government's security units (who confront
 // them by the day's posture) and the offices of armed groups whose gunmen may fire on them.
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "component.hpp"
 #include "protest_lattice.hpp"
@@ -22,12 +25,18 @@ class ProtestMovement final : public Component {
  public:
   static ComponentKind kind();
   ProtestMovement(const sim::Scenario& scenario, const sim::Entry& entry);
+  // The lattice rules that follow from the scenario alone (the government's orders come later).
+  static LatticeRules scenario_rules(const sim::Scenario& scenario, const std::string& name);
+  // The side of the lattice of each region the movement mobilises, by region name.
+  static std::vector<std::pair<std::string, double>> lattice_sides(const sim::Scenario& scenario,
+                                                                   const sim::Entry& entry);
 
   void connect(World& world) override;
   void initialise(World& world, const sim::LiveParameters& live) override;
   void decide(World& world) override { (void)world; }
   void act_field_agents(World& world) override;
   void resolve(World& world) override;
+  void check_accounts(std::vector<std::string>& broken) const override;
   void declare_series(sim::SeriesTable& series) const override;
   void declare_lattices(sim::OutputSchema& schema) const override;
   void snapshot(std::vector<sim::VariableData>& out) const override;
