@@ -22,7 +22,11 @@ int main(int argc, char** argv) {
                " — agent-based conflict simulation.\n"
                "Runs a scenario YAML file and writes its trajectories to an HDF5 (netCDF-4) file that "
                "xarray, R, Julia, MATLAB and ncdump read directly.\n"
-               "Exit codes: 0 success, 1 the run failed, 2 invalid input (scenario, override or argument)."};
+               "Exit codes: 0 success, 1 the run failed, 2 invalid input (scenario, override or argument, or values that "
+               "together lead the model to a number it cannot use), 130/143 stopped by SIGINT/SIGTERM.\n"
+               "A first SIGINT or SIGTERM stops a run at the end of its tick; a second one, or a tick that has not "
+               "ended CONFSIM_STOP_GRACE_SECONDS (default 5) later, stops it at once. Either way no output file is "
+               "left, under its name or a temporary one."};
   cli.set_version_flag("--version", version());
   cli.require_subcommand(1);
 
@@ -61,6 +65,12 @@ int main(int argc, char** argv) {
       cli.add_subcommand("explain", "Print every parameter with its value and provenance (source or assumption).");
   explain_cmd->add_option("scenario", explain_path, "Scenario YAML file")->required();
   explain_cmd->add_option("--set", explain_overrides, "Override a parameter, as for run");
+  std::string explain_format = "text";
+  explain_cmd
+      ->add_option("--format", explain_format,
+                   "text: an aligned table; json: one object with every parameter's path, type, value, range "
+                   "(min, max, min_open, max_open), schedulable and provenance, for programs")
+      ->check(CLI::IsMember({"text", "json"}));
 
   std::string info_path;
   auto* info_cmd = cli.add_subcommand("info", "Describe a run file: how it was made and what it holds.");
@@ -136,7 +146,11 @@ int main(int argc, char** argv) {
                 << " parameters, " << scenario->events().size() << " scheduled events, " << scenario->ticks()
                 << " ticks)\n";
     } else if (*explain_cmd) {
-      print_explanation(*load(explain_path, explain_overrides), std::cout);
+      const auto scenario = load(explain_path, explain_overrides);
+      if (explain_format == "json")
+        print_explanation_json(*scenario, std::cout);
+      else
+        print_explanation(*scenario, std::cout);
     } else if (*info_cmd) {
       try {
         print_run_file_info(info_path, std::cout, false);
@@ -170,6 +184,11 @@ int main(int argc, char** argv) {
     }
   } catch (const sim::InputError& e) {
     print_input_error(e);
+    return kExitInvalidInput;
+  } catch (const sim::NumericError& e) {
+    std::cerr << "confsim: error: " << e.what()
+              << "\nThe scenario's values are each within their ranges, but together they led the model to a "
+                 "number it cannot use: the quantity named follows from them.\n";
     return kExitInvalidInput;
   } catch (const Interrupted& e) {
     std::cerr << "confsim: " << e.what() << "\n";

@@ -29,24 +29,6 @@
 
 namespace confsim::app {
 
-namespace detail {
-
-volatile std::sig_atomic_t g_stop_signal = 0;
-extern "C" void remember_stop_signal(int signal) { g_stop_signal = signal; }
-
-StopSignals::StopSignals() {
-  g_stop_signal = 0;
-  std::signal(SIGINT, remember_stop_signal);
-  std::signal(SIGTERM, remember_stop_signal);
-}
-StopSignals::~StopSignals() {
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-}
-int stop_signal() { return g_stop_signal; }
-
-}  // namespace detail
-
 namespace {
 
 std::uint64_t draw_seed() {
@@ -85,10 +67,15 @@ RunResult detail::run_loaded(const sim::ScenarioPtr& scenario, const std::string
   ProgressBar bar(progress);
   output::RunFileWriter writer(output_path);
   const auto t0 = std::chrono::steady_clock::now();
-  sim::run_simulation(info, *model, writer, [&](std::int64_t tick, std::int64_t total, const sim::PhaseTimes&) {
-    if (stop_signal()) throw Interrupted(stop_signal());
-    bar.update(tick, total);
-  });
+  try {
+    sim::run_simulation(info, *model, writer, [&](std::int64_t tick, std::int64_t total, const sim::PhaseTimes&) {
+      if (stop_signal()) throw Interrupted(stop_signal());
+      bar.update(tick, total);
+    });
+  } catch (sim::NumericError& e) {
+    e.add_context(scenario->file());
+    throw;
+  }
   bar.finish();
   return {info.seed, info.seed_drawn, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()};
 }
@@ -135,52 +122,6 @@ RunResult rerun_file(const std::string& run_file, const std::string& output_path
   const std::uint64_t seed = std::stoull(output::read_root_attribute(run_file, "seed"));
   detail::StopSignals signals;
   return detail::run_loaded(scenario, output_path, seed, threads, progress);
-}
-
-void print_explanation(const sim::Scenario& scenario, std::ostream& out) {
-  out << "scenario " << scenario.name() << " (" << scenario.file() << ")\n"
-      << "model    " << scenario.model() << (scenario.preset().empty() ? "" : ", preset " + scenario.preset()) << "\n"
-      << "seed     " << (scenario.seed() ? std::to_string(*scenario.seed()) : "none: drawn at run time") << "\n"
-      << "calendar " << scenario.start_date().iso() << " + " << scenario.ticks() << " ticks (to "
-      << sim::Clock(scenario.start_date()).date_of(scenario.ticks()).iso() << ")\n\n";
-  const auto value_text = [](const sim::Parameter& p) {
-    std::string value = sim::describe_value(p.value, *p.spec);
-    if (!p.spec->unit.empty() && value != p.spec->keyword) value += " " + p.spec->unit;
-    return value;
-  };
-  std::size_t path_width = 9, value_width = 5;
-  for (const auto& p : scenario.parameters()) {
-    path_width = std::max(path_width, p.path.size());
-    value_width = std::max(value_width, value_text(p).size());
-  }
-  const auto path_column = static_cast<int>(path_width + 2), value_column = static_cast<int>(value_width + 2);
-  out << std::left << std::setw(path_column) << "parameter" << std::setw(value_column) << "value" << "provenance\n";
-  for (const auto& p : scenario.parameters())
-    out << std::setw(path_column) << p.path << std::setw(value_column) << value_text(p) << p.provenance.describe()
-        << "\n";
-  if (!scenario.events().empty()) {
-    out << "\nscheduled events\n";
-    const sim::Clock clock(scenario.start_date());
-    for (const auto& ev : scenario.events()) {
-      out << "  tick " << ev.at_tick << " (" << clock.date_of(ev.at_tick).iso() << ")  " << ev.name << ": ";
-      switch (ev.action) {
-        case sim::ScheduledEvent::Action::set: out << "set " << ev.target << " = " << ev.value; break;
-        case sim::ScheduledEvent::Action::ramp:
-          out << "ramp " << ev.target << " to " << ev.value << " over " << ev.duration << " ticks";
-          break;
-        case sim::ScheduledEvent::Action::remove_share: out << "remove " << ev.value << " of " << ev.target; break;
-        case sim::ScheduledEvent::Action::record_only: break;
-      }
-      if (ev.record)
-        out << (ev.action == sim::ScheduledEvent::Action::record_only ? "" : "; ") << "record " << ev.record->kind
-            << " by " << ev.record->actor << " on " << ev.record->target << " in " << ev.record->region;
-      if (ev.every > 0) out << ", every " << ev.every << " ticks, " << ev.times << " times";
-      if (ev.provenance.kind == sim::Provenance::Kind::source || ev.provenance.kind == sim::Provenance::Kind::assumption ||
-          ev.provenance.kind == sim::Provenance::Kind::calibrated)
-        out << "  [" << ev.provenance.describe() << "]";
-      out << "\n";
-    }
-  }
 }
 
 bool check_runs(const std::vector<std::string>& run_files, const std::string& targets_path, bool tsv,

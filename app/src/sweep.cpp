@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "confsim/output/manifest.hpp"
+#include "confsim/output/temporary_file.hpp"
 #include "confsim/sim/sweep.hpp"
 #include "run.hpp"
 #include "sweep_internal.hpp"
@@ -40,13 +41,13 @@ std::string read_file(const fs::path& path) {
 }
 
 void write_file_atomically(const fs::path& path, const std::string& text) {
-  const fs::path temp = path.parent_path() / ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()));
+  output::TemporaryFile temp(path.string());
   {
-    std::ofstream out(temp, std::ios::binary);
+    std::ofstream out(temp.path(), std::ios::binary);
     out << text;
-    if (!out.flush()) throw std::runtime_error("cannot write " + temp.string());
+    if (!out.flush()) throw std::runtime_error("cannot write " + temp.path());
   }
-  fs::rename(temp, path);
+  temp.publish();
 }
 
 // What differs between the sweep a directory was made with and the one given now.
@@ -180,7 +181,14 @@ bool run_one(const SweepPlan& plan, const sim::SweepRun& run) {
   std::string why_not;
   if (output::is_finished_run(path, run, why_not)) return false;
   const auto scenario = load(plan.sweep.scenario, run.overrides, plan.sweep.ticks);
-  detail::run_loaded(scenario, path, run.seed, 1, false);
+  try {
+    detail::run_loaded(scenario, path, run.seed, 1, false);
+  } catch (sim::NumericError& e) {
+    std::string settings;
+    for (const auto& o : run.overrides) settings += " --set " + o;
+    e.add_context("run " + std::to_string(run.index) + " of the sweep (seed " + std::to_string(run.seed) + settings + ")");
+    throw;
+  }
   return true;
 }
 

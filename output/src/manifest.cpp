@@ -1,4 +1,5 @@
 #include "confsim/output/manifest.hpp"
+#include "confsim/output/temporary_file.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -99,94 +100,90 @@ double run_wall_seconds(const std::string& path) { return std::stod(read_root_at
 
 void write_manifest(const std::string& path, const sim::Sweep& sweep, const std::vector<SweepRunResult>& results,
                     const std::string& version) {
-  const std::string temp = detail::temporary_name_for(path);
+  TemporaryFile temporary(path);
+  const std::string& temp = temporary.path();
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  try {
-    {
-      Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create file properties");
-      check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track link order");
-      Handle file(H5Fcreate(temp.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose, "create " + temp);
-      detail::set_text_attribute(file, "confsim_version", version);
-      detail::set_int_attribute(file, "confsim_manifest_format", kManifestFormat);
-      detail::set_text_attribute(file, "sweep_name", sweep.name);
-      detail::set_text_attribute(file, "sweep_file", sweep.file);
-      detail::set_text_attribute(file, "sweep_text", sweep.text);
-      detail::set_text_attribute(file, "scenario_file", sweep.scenario);
-      detail::set_text_attribute(file, "design", sim::to_string(sweep.design));
-      detail::set_uint_attribute(file, "master_seed", sweep.master_seed);
-      detail::set_int_attribute(file, "replicates", sweep.replicates);
-      const auto n = static_cast<hsize_t>(results.size());
-      detail::create_dimension(file, "run", "run index (runs/run_NNNNNN.h5)", n, false, {});
-      const auto column = [&](const std::string& name, hid_t file_type, hid_t memory_type, const void* data,
-                              const std::string& long_name, const std::string& units) {
-        Handle ds = detail::create_dataset(file, name, file_type, {n}, {n}, {}, 0);
-        if (n > 0) detail::write_all(ds, memory_type, data, name);
-        detail::describe(ds, long_name, units);
-        detail::attach_dimensions(file, ds, {"run"});
-        return ds;
-      };
-      const auto text_column = [&](const std::string& name, const std::vector<std::string>& texts,
-                                   const std::string& long_name) {
-        const Handle type = detail::utf8_string_type();
-        std::vector<const char*> pointers;
-        for (const auto& t : texts) pointers.push_back(t.c_str());
-        column(name, type, type, pointers.data(), long_name, "");
-      };
-      std::vector<std::int32_t> point, replicate;
-      std::vector<std::int64_t> seed;
-      std::vector<std::int8_t> status;
-      std::vector<double> wall;
-      std::vector<std::string> files;
-      for (const auto& r : results) {
-        point.push_back(static_cast<std::int32_t>(r.run.point));
-        replicate.push_back(static_cast<std::int32_t>(r.run.replicate));
-        seed.push_back(static_cast<std::int64_t>(r.run.seed));
-        status.push_back(r.finished ? 1 : 0);
-        wall.push_back(r.finished ? r.wall_seconds : std::nan(""));
-        files.push_back(run_file_name(r.run.index));
-      }
-      column("point", H5T_STD_I32LE, H5T_NATIVE_INT32, point.data(), "design point", "1");
-      column("replicate", H5T_STD_I32LE, H5T_NATIVE_INT32, replicate.data(), "replicate of the design point", "1");
-      column("seed", H5T_STD_I64LE, H5T_NATIVE_INT64, seed.data(), "seed of the run, from (master_seed, run)", "");
-      {
-        Handle ds = column("status", H5T_STD_I8LE, H5T_NATIVE_INT8, status.data(), "whether the run has finished", "");
-        detail::set_flag_attributes(ds, sim::StorageType::int8, {{0, "pending"}, {1, "finished"}});
-      }
-      column("wall_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, wall.data(), "wall time of the run", "s");
-      text_column("file", files, "the run file, relative to the manifest");
-      for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
-        std::vector<std::string> texts;
-        for (const auto& r : results) texts.push_back(r.run.values[j]);
-        const std::string& name = sweep.parameters[j].path;
-        if (all_numbers(texts)) {
-          std::vector<double> values;
-          for (const auto& t : texts) values.push_back(std::stod(t));
-          column(name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.data(), "swept parameter " + name, "");
-        } else {
-          text_column(name, texts, "swept parameter " + name);
-        }
-      }
-      for (std::size_t k = 0; k < sweep.summaries.size(); ++k) {
-        std::vector<double> values;
-        for (const auto& r : results) values.push_back(r.finished ? r.summaries[k] : std::nan(""));
-        column(sweep.summaries[k].name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.data(),
-               "summary " + sweep.summaries[k].name, "");
-      }
-      // External links to the finished runs, in a group of their own (netCDF readers skip it).
-      Handle links = detail::create_group(file, "run_files");
-      for (const auto& r : results)
-        if (r.finished) {
-          const std::string target = run_file_name(r.run.index);
-          const std::string link = std::filesystem::path(target).stem().string();
-          check(H5Lcreate_external(target.c_str(), "/", links, link.c_str(), H5P_DEFAULT, H5P_DEFAULT),
-                "link " + target);
-        }
+  {
+    Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create file properties");
+    check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track link order");
+    Handle file(H5Fcreate(temp.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), H5Fclose, "create " + temp);
+    detail::set_text_attribute(file, "confsim_version", version);
+    detail::set_int_attribute(file, "confsim_manifest_format", kManifestFormat);
+    detail::set_text_attribute(file, "sweep_name", sweep.name);
+    detail::set_text_attribute(file, "sweep_file", sweep.file);
+    detail::set_text_attribute(file, "sweep_text", sweep.text);
+    detail::set_text_attribute(file, "scenario_file", sweep.scenario);
+    detail::set_text_attribute(file, "design", sim::to_string(sweep.design));
+    detail::set_uint_attribute(file, "master_seed", sweep.master_seed);
+    detail::set_int_attribute(file, "replicates", sweep.replicates);
+    const auto n = static_cast<hsize_t>(results.size());
+    detail::create_dimension(file, "run", "run index (runs/run_NNNNNN.h5)", n, false, {});
+    const auto column = [&](const std::string& name, hid_t file_type, hid_t memory_type, const void* data,
+                            const std::string& long_name, const std::string& units) {
+      Handle ds = detail::create_dataset(file, name, file_type, {n}, {n}, {}, 0);
+      if (n > 0) detail::write_all(ds, memory_type, data, name);
+      detail::describe(ds, long_name, units);
+      detail::attach_dimensions(file, ds, {"run"});
+      return ds;
+    };
+    const auto text_column = [&](const std::string& name, const std::vector<std::string>& texts,
+                                 const std::string& long_name) {
+      const Handle type = detail::utf8_string_type();
+      std::vector<const char*> pointers;
+      for (const auto& t : texts) pointers.push_back(t.c_str());
+      column(name, type, type, pointers.data(), long_name, "");
+    };
+    std::vector<std::int32_t> point, replicate;
+    std::vector<std::int64_t> seed;
+    std::vector<std::int8_t> status;
+    std::vector<double> wall;
+    std::vector<std::string> files;
+    for (const auto& r : results) {
+      point.push_back(static_cast<std::int32_t>(r.run.point));
+      replicate.push_back(static_cast<std::int32_t>(r.run.replicate));
+      seed.push_back(static_cast<std::int64_t>(r.run.seed));
+      status.push_back(r.finished ? 1 : 0);
+      wall.push_back(r.finished ? r.wall_seconds : std::nan(""));
+      files.push_back(run_file_name(r.run.index));
     }
-    detail::publish(temp, path);
-  } catch (...) {
-    std::remove(temp.c_str());
-    throw;
+    column("point", H5T_STD_I32LE, H5T_NATIVE_INT32, point.data(), "design point", "1");
+    column("replicate", H5T_STD_I32LE, H5T_NATIVE_INT32, replicate.data(), "replicate of the design point", "1");
+    column("seed", H5T_STD_I64LE, H5T_NATIVE_INT64, seed.data(), "seed of the run, from (master_seed, run)", "");
+    {
+      Handle ds = column("status", H5T_STD_I8LE, H5T_NATIVE_INT8, status.data(), "whether the run has finished", "");
+      detail::set_flag_attributes(ds, sim::StorageType::int8, {{0, "pending"}, {1, "finished"}});
+    }
+    column("wall_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, wall.data(), "wall time of the run", "s");
+    text_column("file", files, "the run file, relative to the manifest");
+    for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
+      std::vector<std::string> texts;
+      for (const auto& r : results) texts.push_back(r.run.values[j]);
+      const std::string& name = sweep.parameters[j].path;
+      if (all_numbers(texts)) {
+        std::vector<double> values;
+        for (const auto& t : texts) values.push_back(std::stod(t));
+        column(name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.data(), "swept parameter " + name, "");
+      } else {
+        text_column(name, texts, "swept parameter " + name);
+      }
+    }
+    for (std::size_t k = 0; k < sweep.summaries.size(); ++k) {
+      std::vector<double> values;
+      for (const auto& r : results) values.push_back(r.finished ? r.summaries[k] : std::nan(""));
+      column(sweep.summaries[k].name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.data(),
+             "summary " + sweep.summaries[k].name, "");
+    }
+    // External links to the finished runs, in a group of their own (netCDF readers skip it).
+    Handle links = detail::create_group(file, "run_files");
+    for (const auto& r : results)
+      if (r.finished) {
+        const std::string target = run_file_name(r.run.index);
+        const std::string link = std::filesystem::path(target).stem().string();
+        check(H5Lcreate_external(target.c_str(), "/", links, link.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+              "link " + target);
+      }
   }
+  temporary.publish();
 }
 
 }  // namespace confsim::output

@@ -22,7 +22,6 @@ using detail::create_group;
 using detail::describe;
 using detail::kSeriesChunk;
 using detail::kUnlimited;
-using detail::temporary_name_for;
 using detail::write_all;
 using detail::write_compressed_chunks;
 
@@ -46,11 +45,10 @@ std::string join_overrides(const std::vector<sim::OverrideRecord>& overrides) {
 }  // namespace
 
 RunFileWriter::RunFileWriter(std::string final_path)
-    : final_path_(std::move(final_path)), temp_path_(temporary_name_for(final_path_)) {}
+    : temp_(std::move(final_path)) {}
 
 RunFileWriter::~RunFileWriter() {
   close_file();
-  if (!finished_) std::remove(temp_path_.c_str());
 }
 
 void RunFileWriter::close_file() {
@@ -68,8 +66,8 @@ void RunFileWriter::begin(const sim::RunInfo& info, const sim::OutputSchema& sch
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access properties");
   // The 1.8 format stores large attributes (the scenario text) densely; netCDF-4 reads it.
   check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), "set the file format version");
-  file_ = H5Fcreate(temp_path_.c_str(), H5F_ACC_TRUNC, fcpl, fapl);
-  if (file_ < 0) throw std::runtime_error("cannot create " + temp_path_ + " (is the directory writable?)");
+  file_ = H5Fcreate(temp_.path().c_str(), H5F_ACC_TRUNC, fcpl, fapl);
+  if (file_ < 0) throw std::runtime_error("cannot create " + temp_.path() + " (is the directory writable?)");
 
   const sim::Scenario& scenario = *info.scenario;
   const sim::Clock clock(scenario.start_date());
@@ -368,14 +366,13 @@ void RunFileWriter::finish(const std::map<std::string, double>& phase_seconds,
   for (const auto& [step, seconds] : step_seconds)
     detail::set_double_attribute(file_, "wall_seconds_model_" + step, seconds);
   detail::set_double_attribute(file_, "wall_seconds", total);
-  check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush " + temp_path_);
+  check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush " + temp_.path());
   if (H5Fclose(file_) < 0) {
     file_ = H5I_INVALID_HID;
-    throw std::runtime_error("could not close " + temp_path_ + detail::system_reason());
+    throw std::runtime_error("could not close " + temp_.path() + detail::system_reason());
   }
   file_ = H5I_INVALID_HID;
-  detail::publish(temp_path_, final_path_);
-  finished_ = true;
+  temp_.publish();
 }
 
 }  // namespace confsim::output

@@ -52,6 +52,9 @@ RunResult rerun_file(const std::string& run_file, const std::string& output_path
 sim::ScenarioPtr load(const std::string& path, const std::vector<std::string>& overrides = {},
                       std::optional<std::int64_t> ticks = std::nullopt);
 void print_explanation(const sim::Scenario& scenario, std::ostream& out);
+// The same as one JSON object: the scenario's name, model and calendar, then "parameters" (path, type,
+// value, unit, min, max, min_open, max_open, schedulable, provenance …) and "events".
+void print_explanation_json(const sim::Scenario& scenario, std::ostream& out);
 void print_run_file_info(const std::string& path, std::ostream& out, bool brief);
 std::string scenario_reference();
 // Prints the table of targets met by the run files (aligned, or tab-separated); true when every

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "confsim/output/temporary_file.hpp"
 #include "confsim/sim/model.hpp"
 
 namespace confsim::output {
@@ -19,11 +20,11 @@ inline constexpr int kRunFileFormat = 1;
 class RunFileWriter final : public sim::Recorder {
  public:
   explicit RunFileWriter(std::string final_path);
-  ~RunFileWriter() override;  // removes the temporary file unless finish() succeeded
+  ~RunFileWriter() override;  // the temporary file is removed unless finish() succeeded
   RunFileWriter(const RunFileWriter&) = delete;
   RunFileWriter& operator=(const RunFileWriter&) = delete;
 
-  const std::string& temporary_path() const { return temp_path_; }
+  const std::string& temporary_path() const { return temp_.path(); }
 
   void begin(const sim::RunInfo& info, const sim::OutputSchema& schema) override;
   void record_statics(const std::vector<sim::VariableData>& data) override;
@@ -34,10 +35,8 @@ class RunFileWriter final : public sim::Recorder {
               const std::map<std::string, double>& step_seconds) override;
 
  private:
-  std::string final_path_;
-  std::string temp_path_;
+  TemporaryFile temp_;  // declared first: the file is closed before its temporary name is removed
   hid_t file_ = H5I_INVALID_HID;
-  bool finished_ = false;
   sim::RunInfo info_;
   sim::OutputSchema schema_;
   std::map<std::string, std::size_t> dimension_size_;

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Stopping a run whose tick does not end soon: SIGTERM waits CONFSIM_STOP_GRACE_SECONDS for the tick,
+# then stops the process (exit 143); a second SIGINT stops it at once (exit 130); a sweep's workers
+# stop alike. Each time no temporary file and no file under a final name is left.
+#
+# The long tick is real: every protesting group of a region looks for a gunmen's position within
+# reach among 10,000 positions of a reach of one cell, so a tick of the Iraq scenario at 20 people a
+# group takes seconds (7 s on the machine of docs/performance.md, longer under the sanitizers).
+set -u
+confsim="$1"; source_dir="$2"; work="$3"
+rm -rf "$work"; mkdir -p "$work"
+passed=0; failed=0
+ok() { passed=$((passed + 1)); }
+bad() { echo "FAIL $*"; failed=$((failed + 1)); }
+
+long_tick=(--set scale.people_per_agent=20 --set actors.asaib_ahl_al_haq.offices=10000
+           --set actors.asaib_ahl_al_haq.anti_protest=1 --set armed_group_rules.protest_fire_rate=1000
+           --set armed_group_rules.office_reach_people=1 --set actors.tishreen_movement.threshold=0
+           --set regions.baghdad.hardship=1)
+iraq="$source_dir/scenarios/iraq/baseline.yaml"
+
+# The first tick is short (nobody protests before it); the later ones are long. How long a run of
+# one tick takes on this machine and build says when the second tick is under way.
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+start=$(now_ms)
+"$confsim" run "$iraq" -o "$work/one-tick.h5" --threads 1 --ticks 1 -q "${long_tick[@]}" || bad "a run of one tick failed"
+first_tick_ms=$(( $(now_ms) - start ))
+rm -f "$work/one-tick.h5"
+# Waits until the process has run that long and one second more, and has begun writing under DIR.
+wait_for_second_tick() {
+  local dir="$1" pid="$2" launched="$3"
+  while [ $(( $(now_ms) - launched )) -lt $(( first_tick_ms + 1000 )) ]; do
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  ls -A "$dir" | grep -q '\.tmp-'
+}
+no_leftovers() {  # no_leftovers DIR: nothing but the log
+  [ -z "$(ls -A "$1" | grep -v '\.log$')" ]
+}
+seconds_since() { echo $(( $(now_ms) - $1 )); }
+
+# 1. One SIGTERM during a long tick: stopped once the grace has passed, without waiting for the tick.
+mkdir -p "$work/term"
+CONFSIM_STOP_GRACE_SECONDS=1 "$confsim" run "$iraq" -o "$work/term/run.h5" --threads 1 --ticks 30 -q \
+  "${long_tick[@]}" 2>"$work/term/run.log" &
+pid=$!; launched=$(now_ms)
+if wait_for_second_tick "$work/term" "$pid" "$launched"; then
+  start=$(now_ms)
+  kill -TERM "$pid"; wait "$pid"; code=$?; took=$(seconds_since "$start")
+  if [ "$code" -eq 143 ] && grep -q "did not end in time" "$work/term/run.log" && no_leftovers "$work/term" \
+     && [ "$took" -lt 4000 ]; then
+    ok
+  else
+    bad "SIGTERM during a long tick: exit $code after $took ms; $(cat "$work/term/run.log"); files: $(ls -A "$work/term")"
+  fi
+else
+  bad "the long-tick run never began writing: $(cat "$work/term/run.log")"; kill -9 "$pid" 2>/dev/null
+fi
+
+# 2. Two SIGINTs: the second stops the process at once, however long the grace.
+mkdir -p "$work/int"
+CONFSIM_STOP_GRACE_SECONDS=600 "$confsim" run "$iraq" -o "$work/int/run.h5" --threads 1 --ticks 30 -q \
+  "${long_tick[@]}" 2>"$work/int/run.log" &
+pid=$!; launched=$(now_ms)
+if wait_for_second_tick "$work/int" "$pid" "$launched"; then
+  kill -INT "$pid"; sleep 0.3
+  start=$(now_ms)
+  kill -INT "$pid"; wait "$pid"; code=$?; took=$(seconds_since "$start")
+  if [ "$code" -eq 130 ] && grep -q "a second signal" "$work/int/run.log" && no_leftovers "$work/int" \
+     && [ "$took" -lt 2000 ]; then
+    ok
+  else
+    bad "a second SIGINT: exit $code after $took ms; $(cat "$work/int/run.log"); files: $(ls -A "$work/int")"
+  fi
+else
+  bad "the long-tick run never began writing: $(cat "$work/int/run.log")"; kill -9 "$pid" 2>/dev/null
+fi
+
+# 3. A sweep of two such runs at once: one SIGTERM, both workers stopped, no temporary file left.
+cat > "$work/sweep.yaml" <<EOF
+confsim_sweep: 1
+name: long-ticks
+scenario: $iraq
+ticks: 30
+design: grid
+replicates: 1
+master_seed: 1
+parameters:
+  scale.people_per_agent: {values: [20]}
+  actors.asaib_ahl_al_haq.offices: {values: [10000]}
+  actors.asaib_ahl_al_haq.anti_protest: {values: [1]}
+  armed_group_rules.protest_fire_rate: {values: [1000]}
+  armed_group_rules.office_reach_people: {values: [1]}
+  actors.tishreen_movement.threshold: {values: [0]}
+  regions.baghdad.hardship: {values: [0.9, 1]}
+EOF
+CONFSIM_STOP_GRACE_SECONDS=1 "$confsim" sweep "$work/sweep.yaml" -o "$work/sweep" --jobs 2 >/dev/null \
+  2>"$work/sweep.log" &
+pid=$!; launched=$(now_ms)
+# Two runs share two cores here, and the sweep first checks its design: twice the wait.
+first_tick_ms=$(( 2 * first_tick_ms ))
+if wait_for_second_tick "$work/sweep/runs" "$pid" "$launched"; then
+  start=$(now_ms)
+  kill -TERM "$pid"; wait "$pid"; code=$?; took=$(seconds_since "$start")
+  if [ "$code" -eq 143 ] && grep -q "did not end in time" "$work/sweep.log" && no_leftovers "$work/sweep/runs" \
+     && [ "$took" -lt 4000 ]; then
+    ok
+  else
+    bad "SIGTERM during a sweep's long ticks: exit $code after $took ms; $(cat "$work/sweep.log"); runs: $(ls -A "$work/sweep/runs")"
+  fi
+else
+  bad "the sweep never began writing: $(cat "$work/sweep.log")"; kill -9 "$pid" 2>/dev/null
+fi
+
+# 4. A grace that is not a number is refused before anything runs.
+CONFSIM_STOP_GRACE_SECONDS=soon "$confsim" run "$iraq" -o "$work/bad.h5" --ticks 1 -q 2>"$work/bad.log"; code=$?
+[ "$code" -eq 2 ] && grep -q "CONFSIM_STOP_GRACE_SECONDS.*expected a number of seconds" "$work/bad.log" && [ ! -e "$work/bad.h5" ] \
+  && ok || bad "a bad CONFSIM_STOP_GRACE_SECONDS: exit $code; $(cat "$work/bad.log")"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
