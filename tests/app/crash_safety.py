@@ -25,8 +25,13 @@ import subprocess
 import sys
 import time
 
-import h5py
-import numpy as np
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from optional_modules import require  # noqa: E402
+
+require("h5py", "numpy")
+
+import h5py  # noqa: E402
+import numpy as np  # noqa: E402
 
 ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 ap.add_argument("confsim")

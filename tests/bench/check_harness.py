@@ -10,7 +10,12 @@ import os
 import subprocess
 import sys
 
-import h5py
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from optional_modules import require  # noqa: E402
+
+require("h5py")
+
+import h5py  # noqa: E402
 
 bench, source, work = sys.argv[1:4]
 os.makedirs(work, exist_ok=True)

@@ -10,8 +10,13 @@ import shutil
 import subprocess
 import sys
 
-import h5py
-import numpy as np
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from optional_modules import require  # noqa: E402
+
+require("h5py", "numpy")
+
+import h5py  # noqa: E402
+import numpy as np  # noqa: E402
 
 confsim, source, work = sys.argv[1:4]
 shutil.rmtree(work, ignore_errors=True)

@@ -6,6 +6,11 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from optional_modules import require  # noqa: E402
+
+require("xarray", "h5netcdf", "netCDF4")
+
 confsim, scenario, workdir, ncdump = sys.argv[1:5]
 os.makedirs(workdir, exist_ok=True)
 path = os.path.join(workdir, "run2.h5")

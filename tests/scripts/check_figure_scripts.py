@@ -15,6 +15,11 @@ import struct
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from optional_modules import require  # noqa: E402
+
+require("h5py", "numpy", "matplotlib")
+
 part, confsim, source, work = sys.argv[1:5]
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)

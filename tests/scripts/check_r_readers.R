@@ -2,6 +2,13 @@
 # trajectory: dates decoded from the time units, event codes decoded from flag_meanings, the lattice
 # snapshots, the root attributes; citizens by state add up to the citizens every tick.
 # usage: Rscript check_r_readers.R RUN.h5 TICKS SEED
+# Without the R packages the test skips itself (exit 77, reported as skipped by CTest).
+missing <- Filter(function(p) !requireNamespace(p, quietly = TRUE), c("ncdf4", "hdf5r"))
+if (length(missing) > 0) {
+  cat("skipped: the R package(s)", paste(missing, collapse = ", "),
+      "are not installed (bash scripts/install-deps.sh installs r-cran-ncdf4 and r-cran-hdf5r)\n")
+  quit(status = 77)
+}
 suppressPackageStartupMessages({
   library(ncdf4)
   library(hdf5r)
