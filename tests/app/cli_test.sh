@@ -34,6 +34,15 @@ check "a directory as scenario is exit 2" 2 "error" -- "$confsim" validate "$wor
 
 check "explain shows values and provenance" 0 "government.legitimacy +0.82 +source: Epstein 2002" -- "$confsim" explain "$run2"
 check "explain shows preset choices" 0 "rules.ratio_rounding +floor +preset netlogo" -- "$confsim" explain "$run2"
+check "explain --format json gives ranges and provenance" 0 '"path": "government.legitimacy", "type": "real", "value": 0.82, "unit": "", "min": 0, "max": 1, "min_open": false, "max_open": false' -- "$confsim" explain "$run2" --format json
+check "explain --format takes text or json" 2 "format" -- "$confsim" explain "$run2" --format yaml
+if [ -x /usr/bin/python3 ]; then
+  # Every parameter of every shipped scenario, as a program reads them.
+  for scenario in "$run2" "$source_dir"/scenarios/*/baseline.yaml; do
+    check "explain --format json of $(basename "$(dirname "$scenario")") parses" 0 "^ok$" -- bash -c \
+      "'$confsim' explain '$scenario' --format json | /usr/bin/python3 -c 'import json, sys; d = json.load(sys.stdin); ps = d[\"parameters\"]; assert ps and all(p[\"path\"] and \"provenance\" in p and (\"max\" in p or p[\"type\"] != \"real\") for p in ps); print(\"ok\")'"
+  done
+fi
 check "run prints where the file is and what it holds" 0 "^  / along time=61: active" -- "$confsim" run "$run2" -o "$work/r.h5" --ticks 60 --set citizens.vision=6
 check "info describes the file" 0 "overrides: calendar.ticks=60|citizens.vision=6" -- "$confsim" info "$work/r.h5"
 check "info shows dimensions" 0 "cell_state +\(snapshot_time=2, y=40, x=40\)" -- "$confsim" info "$work/r.h5"

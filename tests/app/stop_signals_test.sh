@@ -51,7 +51,7 @@ if wait_for_second_tick "$work/term" "$pid" "$launched"; then
   kill -TERM "$pid"; wait "$pid"; code=$?; took=$(seconds_since "$start")
   if [ "$code" -eq 143 ] && grep -q "did not end in time" "$work/term/run.log" && no_leftovers "$work/term" \
      && [ "$took" -lt 4000 ]; then
-    ok
+    ok; echo "SIGTERM during a long tick: exit 143 after $took ms"
   else
     bad "SIGTERM during a long tick: exit $code after $took ms; $(cat "$work/term/run.log"); files: $(ls -A "$work/term")"
   fi
@@ -70,7 +70,7 @@ if wait_for_second_tick "$work/int" "$pid" "$launched"; then
   kill -INT "$pid"; wait "$pid"; code=$?; took=$(seconds_since "$start")
   if [ "$code" -eq 130 ] && grep -q "a second signal" "$work/int/run.log" && no_leftovers "$work/int" \
      && [ "$took" -lt 2000 ]; then
-    ok
+    ok; echo "a second SIGINT: exit 130 after $took ms"
   else
     bad "a second SIGINT: exit $code after $took ms; $(cat "$work/int/run.log"); files: $(ls -A "$work/int")"
   fi
@@ -106,7 +106,7 @@ if wait_for_second_tick "$work/sweep/runs" "$pid" "$launched"; then
   kill -TERM "$pid"; wait "$pid"; code=$?; took=$(seconds_since "$start")
   if [ "$code" -eq 143 ] && grep -q "did not end in time" "$work/sweep.log" && no_leftovers "$work/sweep/runs" \
      && [ "$took" -lt 4000 ]; then
-    ok
+    ok; echo "SIGTERM during a sweep's long ticks: exit 143 after $took ms"
   else
     bad "SIGTERM during a sweep's long ticks: exit $code after $took ms; $(cat "$work/sweep.log"); runs: $(ls -A "$work/sweep/runs")"
   fi
