@@ -13,6 +13,8 @@
 //
 //   confsim_parameter_fuzz [--seconds S] [--ticks N] [--seed K] SCENARIO...
 //   confsim_parameter_fuzz --replay DIR_OR_FILE...
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <tbb/global_control.h>
 #include <yaml-cpp/yaml.h>
@@ -28,16 +30,15 @@
 #include <cstring>
 #include <filesystem>
 #include <iomanip>
-#include <numeric>
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <optional>
 #include <random>
 #include <sstream>
 #include <string>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include "confsim/agents/registry.hpp"
