@@ -39,44 +39,36 @@ wait_for_second_tick() {
 no_leftovers() {  # no_leftovers DIR: nothing but the log
   [ -z "$(ls -A "$1" | grep -v '\.log$')" ]
 }
-seconds_since() { echo $(( $(now_ms) - $1 )); }
+# stop_and_check WHAT PID LAUNCHED DIR LOG EXIT MESSAGE MOST_MS SIGNAL...
+# Once the process is in its second tick, sends the signals 0.3 s apart, then checks its exit status,
+# its message, the time from the last signal to its exit, and that DIR holds no output of any name.
+stop_and_check() {
+  local what="$1" pid="$2" launched="$3" dir="$4" log="$5" want="$6" message="$7" most_ms="$8"; shift 8
+  if ! wait_for_second_tick "$dir" "$pid" "$launched"; then
+    bad "$what: the run never began writing: $(cat "$log")"; kill -9 "$pid" 2>/dev/null; return
+  fi
+  local start; start=$(now_ms); kill -"$1" "$pid"; shift
+  for signal in "$@"; do sleep 0.3; start=$(now_ms); kill -"$signal" "$pid"; done
+  wait "$pid"; local code=$?; local took=$(( $(now_ms) - start ))
+  if [ "$code" -eq "$want" ] && grep -q "$message" "$log" && no_leftovers "$dir" && [ "$took" -lt "$most_ms" ]; then
+    ok; echo "$what: exit $code after $took ms"
+  else
+    bad "$what: exit $code after $took ms; $(cat "$log"); files: $(ls -A "$dir")"
+  fi
+}
 
 # 1. One SIGTERM during a long tick: stopped once the grace has passed, without waiting for the tick.
 mkdir -p "$work/term"
 CONFSIM_STOP_GRACE_SECONDS=1 "$confsim" run "$iraq" -o "$work/term/run.h5" --threads 1 --ticks 30 -q \
   "${long_tick[@]}" 2>"$work/term/run.log" &
-pid=$!; launched=$(now_ms)
-if wait_for_second_tick "$work/term" "$pid" "$launched"; then
-  start=$(now_ms)
-  kill -TERM "$pid"; wait "$pid"; code=$?; took=$(seconds_since "$start")
-  if [ "$code" -eq 143 ] && grep -q "did not end in time" "$work/term/run.log" && no_leftovers "$work/term" \
-     && [ "$took" -lt 4000 ]; then
-    ok; echo "SIGTERM during a long tick: exit 143 after $took ms"
-  else
-    bad "SIGTERM during a long tick: exit $code after $took ms; $(cat "$work/term/run.log"); files: $(ls -A "$work/term")"
-  fi
-else
-  bad "the long-tick run never began writing: $(cat "$work/term/run.log")"; kill -9 "$pid" 2>/dev/null
-fi
+stop_and_check "SIGTERM during a long tick" $! "$(now_ms)" "$work/term" "$work/term/run.log" 143 \
+  "did not end in time" 4000 TERM
 
 # 2. Two SIGINTs: the second stops the process at once, however long the grace.
 mkdir -p "$work/int"
 CONFSIM_STOP_GRACE_SECONDS=600 "$confsim" run "$iraq" -o "$work/int/run.h5" --threads 1 --ticks 30 -q \
   "${long_tick[@]}" 2>"$work/int/run.log" &
-pid=$!; launched=$(now_ms)
-if wait_for_second_tick "$work/int" "$pid" "$launched"; then
-  kill -INT "$pid"; sleep 0.3
-  start=$(now_ms)
-  kill -INT "$pid"; wait "$pid"; code=$?; took=$(seconds_since "$start")
-  if [ "$code" -eq 130 ] && grep -q "a second signal" "$work/int/run.log" && no_leftovers "$work/int" \
-     && [ "$took" -lt 2000 ]; then
-    ok; echo "a second SIGINT: exit 130 after $took ms"
-  else
-    bad "a second SIGINT: exit $code after $took ms; $(cat "$work/int/run.log"); files: $(ls -A "$work/int")"
-  fi
-else
-  bad "the long-tick run never began writing: $(cat "$work/int/run.log")"; kill -9 "$pid" 2>/dev/null
-fi
+stop_and_check "a second SIGINT" $! "$(now_ms)" "$work/int" "$work/int/run.log" 130 "a second signal" 2000 INT INT
 
 # 3. A sweep of two such runs at once: one SIGTERM, both workers stopped, no temporary file left.
 cat > "$work/sweep.yaml" <<EOF
@@ -101,18 +93,8 @@ CONFSIM_STOP_GRACE_SECONDS=1 "$confsim" sweep "$work/sweep.yaml" -o "$work/sweep
 pid=$!; launched=$(now_ms)
 # Two runs share two cores here, and the sweep first checks its design: twice the wait.
 first_tick_ms=$(( 2 * first_tick_ms ))
-if wait_for_second_tick "$work/sweep/runs" "$pid" "$launched"; then
-  start=$(now_ms)
-  kill -TERM "$pid"; wait "$pid"; code=$?; took=$(seconds_since "$start")
-  if [ "$code" -eq 143 ] && grep -q "did not end in time" "$work/sweep.log" && no_leftovers "$work/sweep/runs" \
-     && [ "$took" -lt 4000 ]; then
-    ok; echo "SIGTERM during a sweep's long ticks: exit 143 after $took ms"
-  else
-    bad "SIGTERM during a sweep's long ticks: exit $code after $took ms; $(cat "$work/sweep.log"); runs: $(ls -A "$work/sweep/runs")"
-  fi
-else
-  bad "the sweep never began writing: $(cat "$work/sweep.log")"; kill -9 "$pid" 2>/dev/null
-fi
+stop_and_check "SIGTERM during a sweep's long ticks" "$pid" "$launched" "$work/sweep/runs" "$work/sweep.log" 143 \
+  "did not end in time" 4000 TERM
 
 # 4. A grace that is not a number is refused before anything runs.
 CONFSIM_STOP_GRACE_SECONDS=soon "$confsim" run "$iraq" -o "$work/bad.h5" --ticks 1 -q 2>"$work/bad.log"; code=$?
