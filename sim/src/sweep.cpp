@@ -382,7 +382,8 @@ std::vector<SweepRun> expand_sweep(const Sweep& sweep) {
         std::swap(stratum[i], stratum[static_cast<std::size_t>(
                                   draw_integer(draw, static_cast<std::int64_t>(i), static_cast<std::int64_t>(n) - 1))]);
       for (std::size_t i = 0; i < n; ++i) {
-        const double u = (static_cast<double>(stratum[i]) + draw_uniform(draw, 0.0, 1.0, "a Latin hypercube coordinate")) / static_cast<double>(n);
+        const double within = draw_uniform(draw, 0.0, 1.0, "a Latin hypercube coordinate");
+        const double u = (static_cast<double>(stratum[i]) + within) / static_cast<double>(n);
         points[i].push_back(value_at(sweep.parameters[j], u));
       }
     }

@@ -461,8 +461,9 @@ void ArmedGroup::decide(World& world) {
       sim::draw_bernoulli_capped(act, rules_.party_office_attack_rate * intimidation, "the party office attack rate")) {
     world.emit(EventKind::party_office_attack, world.actor(name()), world.target(target_class::party_office), here);
     if (gov && sim::draw_bernoulli(outcome, gov->office_attack_arrest_probability(), "office_attack_arrest_probability")) {
-      const auto held = std::min<std::int64_t>(static_cast<std::int64_t>(fighters_),
-                                               1 + sim::draw_poisson(outcome, assumed::kOfficeAttackersExtraMean, "attackers arrested"));
+      const auto held = std::min<std::int64_t>(
+          static_cast<std::int64_t>(fighters_),
+          1 + sim::draw_poisson(outcome, assumed::kOfficeAttackersExtraMean, "attackers arrested"));
       fighters_ -= static_cast<double>(held);
       detained_ += static_cast<double>(held);
       detained_since_ = world.tick();
@@ -547,7 +548,8 @@ void ArmedGroup::attack_foreign_force(World& world, ForeignForce& force, std::si
                                       : (x < w_rocket + w_ied ? EventKind::ied_attack : EventKind::drone_attack);
   ArmedGroup& blamed = attributed(pick);
   if (kind == EventKind::ied_attack) {
-    const std::size_t region = roads[static_cast<std::size_t>(sim::draw_integer(pick, 0, static_cast<std::int64_t>(roads.size()) - 1))];
+    const std::size_t region =
+        roads[static_cast<std::size_t>(sim::draw_integer(pick, 0, static_cast<std::int64_t>(roads.size()) - 1))];
     const bool bystander = sim::draw_bernoulli(pick, force.convoy_bystander_share(), "convoy_bystander_share");
     // Convoys are driven and guarded by host nationals.
     const std::int64_t killed =

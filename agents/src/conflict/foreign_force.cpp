@@ -197,7 +197,8 @@ void ForeignForce::decide(World& world) {
     if (!sim::draw_bernoulli(draw, p_.retaliation_probability, "retaliation_probability")) continue;
     ArmedGroup& g = *groups_[m];
     const auto fighters_killed =
-        std::min<std::int64_t>(static_cast<std::int64_t>(g.fighters()), sim::draw_poisson(draw, p_.strike_fighters_killed, "strike_fighters_killed"));
+        std::min<std::int64_t>(static_cast<std::int64_t>(g.fighters()),
+                               sim::draw_poisson(draw, p_.strike_fighters_killed, "strike_fighters_killed"));
     std::int64_t host_personnel = 0;
     if (sim::draw_bernoulli(draw, p_.collateral_probability, "collateral_probability"))
       host_personnel = 1 + sim::draw_poisson(draw, assumed::kCollateralExtraMean, "host personnel killed");

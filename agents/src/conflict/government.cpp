@@ -230,8 +230,9 @@ void Government::decide(World& world) {
 }
 
 void Government::conduct_raid(World& world, ArmedGroup& group, sim::RandomStream& draw) {
-  const auto caught = std::min<std::int64_t>(static_cast<std::int64_t>(group.fighters()),
-                                             1 + sim::draw_poisson(draw, std::max(0.0, p_.raid_detainees_mean - 1), "raid_detainees_mean - 1"));
+  const auto caught = std::min<std::int64_t>(
+      static_cast<std::int64_t>(group.fighters()),
+      1 + sim::draw_poisson(draw, std::max(0.0, p_.raid_detainees_mean - 1), "raid_detainees_mean - 1"));
   // A raid that answers killings of protesters wins back trust where they happened.
   if (group.protest_pressure() > 0)
     world.shift_legitimacy(group.home_region(), p_.raid_legitimacy_gain);

@@ -31,7 +31,8 @@ namespace detail {
 
 // Uniform in [low, high); low itself when the range is a single point.
 inline double draw_uniform(RandomStream& stream, double low, double high, const char* quantity) {
-  if (!(std::isfinite(low) && std::isfinite(high))) detail::refuse_draw(quantity, std::isfinite(low) ? high : low, "a finite number is needed");
+  if (!(std::isfinite(low) && std::isfinite(high)))
+    detail::refuse_draw(quantity, std::isfinite(low) ? high : low, "a finite number is needed");
   if (!(low <= high)) detail::refuse_draw(quantity, high, "the top of a range must not be below its bottom");
   if (low == high) return low;
   return boost::random::uniform_real_distribution<double>(low, high)(stream);
@@ -39,7 +40,9 @@ inline double draw_uniform(RandomStream& stream, double low, double high, const 
 
 // Uniform integer in [low, high], both ends included.
 inline std::int64_t draw_integer(RandomStream& stream, std::int64_t low, std::int64_t high) {
-  if (high < low) detail::refuse_draw("the top of a range of whole numbers", static_cast<double>(high), "it must not be below its bottom");
+  if (high < low)
+    detail::refuse_draw("the top of a range of whole numbers", static_cast<double>(high),
+                        "it must not be below its bottom");
   return boost::random::uniform_int_distribution<std::int64_t>(low, high)(stream);
 }
 
@@ -97,7 +100,8 @@ void select_in_order(Stream& stream, std::uint32_t n, std::uint32_t k, Chosen&& 
 }
 
 inline bool draw_bernoulli(RandomStream& stream, double probability, const char* quantity) {
-  if (!(probability >= 0 && probability <= 1)) detail::refuse_draw(quantity, probability, "a probability in [0, 1] is needed");
+  if (!(probability >= 0 && probability <= 1))
+    detail::refuse_draw(quantity, probability, "a probability in [0, 1] is needed");
   return boost::random::bernoulli_distribution<double>(probability)(stream);
 }
 
@@ -111,7 +115,8 @@ inline bool draw_bernoulli_capped(RandomStream& stream, double rate, const char*
 // How many of n independent trials succeed, each with the given probability.
 inline std::int64_t draw_binomial(RandomStream& stream, std::int64_t trials, double probability,
                                   const char* quantity) {
-  if (!(probability >= 0 && probability <= 1)) detail::refuse_draw(quantity, probability, "a probability in [0, 1] is needed");
+  if (!(probability >= 0 && probability <= 1))
+    detail::refuse_draw(quantity, probability, "a probability in [0, 1] is needed");
   if (trials <= 0 || probability == 0) return 0;
   if (probability == 1) return trials;
   return boost::random::binomial_distribution<std::int64_t, double>(trials, probability)(stream);
