@@ -89,7 +89,8 @@ ComponentKind ProtestMovement::kind() {
         const std::string density = "actors." + e.name + ".density";
         problems.push_back({s.parameter(density).where, density,
                             "the lattice of " + region + " would need " + sim::number_text(side * side) +
-                                " cells, more than the 4294967295 a lattice can index (its groups at this density, "
+                                " cells, more than the " + sim::number_text(kMaxLatticeCells) +
+                                " a lattice can index (its groups at this density, "
                                 "or the gunmen's reach, office_reach_people, at this scale); raise the density or "
                                 "scale.people_per_agent"});
         break;
