@@ -71,10 +71,13 @@ ComponentKind ProtestMovement::kind() {
   k.max_count = 1;
   k.params = table().specs();
   k.vocabulary = [](const sim::Scenario&, const sim::Entry& e, VocabularyBuilder& v) {
-    v.actor(e.name);
-    v.target(target_class::protesters);
+    v.actor(e.name, ActorType::protesters);
+    v.target(target_class::protesters, ActorType::protesters, true);
     v.kind(EventKind::protester_killed);
     v.kind(EventKind::arrest);
+    v.kind(EventKind::peaceful_protest);
+    v.kind(EventKind::protest_with_intervention);
+    v.kind(EventKind::protest_with_excessive_force);
   };
   k.check = [](const sim::Scenario& s, const sim::Entry& e) {
     std::vector<sim::Diagnostic> problems;
@@ -210,10 +213,13 @@ void ProtestMovement::resolve(World& world) {
   const std::int32_t protesters = world.target(target_class::protesters);
   for (std::size_t l = 0; l < lattices_.size(); ++l) {
     const std::size_t r = region_of_[l];
+    const std::int64_t crowd = lattices_[l]->active_people();
     const Casualties day = lattices_[l]->resolve();
-    std::int64_t killed = 0;
+    std::int64_t killed = 0, wounded = 0, arrested = 0;
     for (std::size_t a = 0; a < day.killed.size(); ++a) {
       killed += day.killed[a];
+      wounded += day.wounded[a];
+      arrested += day.arrested[a];
       killed_today_[r] += day.killed[a];
       wounded_today_[r] += day.wounded[a];
       arrested_today_[r] += day.arrested[a];
@@ -224,6 +230,13 @@ void ProtestMovement::resolve(World& world) {
       if (day.arrested[a] > 0)
         world.emit(EventKind::arrest, actor, protesters, static_cast<std::int32_t>(r), 0, 0, day.arrested[a]);
       if (a > 0) groups_[a - 1]->protesters_killed(day.killed[a]);
+    }
+    if (crowd > 0) {
+      const EventKind outcome = killed + wounded > 0 ? EventKind::protest_with_excessive_force
+                                : arrested > 0       ? EventKind::protest_with_intervention
+                                                     : EventKind::peaceful_protest;
+      world.emit(outcome, world.actor(name()), world.target(government_->name()), static_cast<std::int32_t>(r), 0, 0,
+                 0, sim::kNoActor, crowd);
     }
     // Every killing the state commits or tolerates costs it legitimacy where it happens.
     world.shift_legitimacy(r, -killing_cost * static_cast<double>(killed) / (population_[r] / 1e5));

@@ -71,12 +71,12 @@ bool World::has_target(const std::string& name) const {
 }
 
 void World::emit(EventKind kind, std::int32_t actor, std::int32_t target, std::int32_t region, std::int64_t killed,
-                 std::int64_t wounded, std::int64_t arrested, std::int32_t target_actor) {
+                 std::int64_t wounded, std::int64_t arrested, std::int32_t target_actor, std::int64_t participants) {
   const std::int32_t code = kind_code_[static_cast<std::size_t>(kind)];
   if (code < 0)
     throw std::logic_error(std::string("the event kind '") + info(kind).name +
                            "' was emitted but no component declared it in the vocabulary");
-  events_.push_back({tick_, code, actor, target, region, killed, wounded, arrested, target_actor});
+  events_.push_back({tick_, code, actor, target, region, killed, wounded, arrested, target_actor, participants});
 }
 
 void World::take_events(std::vector<sim::EventRecord>& out) {

@@ -57,7 +57,8 @@ class World {
   // The code of an event kind in this run's vocabulary; −1 when no component declared it.
   std::int32_t kind_code(EventKind kind) const { return kind_code_[static_cast<std::size_t>(kind)]; }
   void emit(EventKind kind, std::int32_t actor, std::int32_t target, std::int32_t region, std::int64_t killed = 0,
-            std::int64_t wounded = 0, std::int64_t arrested = 0, std::int32_t target_actor = sim::kNoActor);
+            std::int64_t wounded = 0, std::int64_t arrested = 0, std::int32_t target_actor = sim::kNoActor,
+            std::int64_t participants = 0);
   void take_events(std::vector<sim::EventRecord>& out);
 
   // ---- time and randomness ----

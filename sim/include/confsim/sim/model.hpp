@@ -50,6 +50,7 @@ struct EventRecord {
   std::int32_t kind = 0, actor = 0, target = 0, region = 0;
   std::int64_t killed = 0, wounded = 0, arrested = 0;
   std::int32_t target_actor = kNoActor;
+  std::int64_t participants = 0;  // people taking part (a protest's crowd); 0 where it means nothing
 };
 
 using VariableData = std::variant<std::vector<std::int8_t>, std::vector<std::int16_t>, std::vector<std::int32_t>,
