@@ -89,6 +89,44 @@ int main(int argc, char** argv) {
                       "Tab-separated output for other programs: target, expected, mean, p05, p95, share_in_range, "
                       "result");
 
+  std::vector<std::string> export_files;
+  std::string export_format = "acled", export_output;
+  auto* export_cmd = cli.add_subcommand(
+      "export",
+      "Write run files' events as ACLED or UCDP GED rows (CSV, UTF-8), through the crosswalk each file carries "
+      "from its scenario's event_data (docs/event-data.md). Several runs make one file with a first column `run`.");
+  export_cmd->add_option("run_files", export_files, "Run files written by confsim run")->required();
+  export_cmd
+      ->add_option("--format", export_format,
+                   "acled: one row per event with ACLED's columns, event types and actor types (protests one per "
+                   "region and day, with what was done to them); ucdp: UCDP GED's columns, one row per event that "
+                   "killed")
+      ->check(CLI::IsMember({"acled", "ucdp"}));
+  export_cmd->add_option("-o,--output", export_output, "CSV file to write (atomically); default: standard output");
+
+  std::vector<std::string> compare_files;
+  std::string compare_observed;
+  CompareOptions compare;
+  auto* compare_cmd = cli.add_subcommand(
+      "compare",
+      "Score run files against observed events (an ACLED or UCDP GED CSV): counts (or fatalities) by month, admin1 "
+      "and event type, each observed value against the runs' mean and 90% interval; then the share of cells inside "
+      "the interval, the mean CRPS and the rank correlation across admin1. Exit 0, or 2 for bad input.");
+  compare_cmd->add_option("run_files", compare_files, "Run files written by confsim run (e.g. one per seed)")
+      ->required();
+  compare_cmd->add_option("--observed", compare_observed, "Observed events: an ACLED or UCDP GED CSV")->required();
+  compare_cmd
+      ->add_option("--by", compare.by,
+                   "What a cell is: any of month, admin1, event_type, comma-separated (default: all three)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"month", "admin1", "event_type"}));
+  compare_cmd->add_flag("--fatalities", compare.fatalities, "Compare fatalities instead of counts of events");
+  compare_cmd->add_option("--from", compare.from, "First day compared (default: the first observed day in the runs)");
+  compare_cmd->add_option("--to", compare.to, "Last day compared (default: the last observed day in the runs)");
+  compare_cmd->add_flag("--tsv", compare.tsv,
+                        "Tab-separated cells for other programs: the --by columns, observed, mean, p05, p95, in_90, "
+                        "crps");
+
   SweepRequest sweep;
   auto* sweep_cmd = cli.add_subcommand(
       "sweep",
@@ -164,6 +202,23 @@ int main(int argc, char** argv) {
       } catch (const std::runtime_error& e) {
         if (dynamic_cast<const sim::InputError*>(&e)) throw;
         std::cerr << "confsim: error: " << e.what() << "\n";  // a run file given is the bad input
+        return kExitInvalidInput;
+      }
+    } else if (*export_cmd || *compare_cmd) {
+      try {
+        if (*export_cmd)
+          export_events(export_files, export_format, export_output);
+        else
+          compare_with_observed(compare_files, compare_observed, compare, std::cout);
+      } catch (const std::ios_base::failure& e) {
+        std::cerr << "confsim: error: " << e.what() << "\n";
+        return kExitFailure;
+      } catch (const std::runtime_error& e) {
+        if (dynamic_cast<const sim::InputError*>(&e)) throw;
+        std::cerr << "confsim: error: " << e.what() << "\n";  // a run file given is the bad input
+        return kExitInvalidInput;
+      } catch (const std::invalid_argument& e) {
+        std::cerr << "confsim " << (*export_cmd ? "export" : "compare") << ": " << e.what() << "\n";
         return kExitInvalidInput;
       }
     } else if (*sweep_cmd) {

@@ -1,4 +1,5 @@
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <sstream>
 
@@ -107,6 +108,34 @@ std::vector<double> read_doubles(hid_t parent, const std::string& name, const st
 }
 
 // code → name from CF flag_values / flag_meanings.
+// A one-dimensional dataset of strings (variable or fixed length), as UTF-8 text.
+std::vector<std::string> read_texts(hid_t parent, const std::string& name, const std::string& path) {
+  if (H5Lexists(parent, name.c_str(), H5P_DEFAULT) <= 0) throw std::runtime_error(path + ": no variable " + name);
+  Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
+  Handle space(H5Dget_space(ds), H5Sclose, "read the shape of " + name);
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  std::vector<std::string> out;
+  if (n <= 0) return out;
+  Handle stored(H5Dget_type(ds), H5Tclose, "read the type of " + name);
+  if (H5Tget_class(stored) != H5T_STRING) throw std::runtime_error(path + ": " + name + " does not hold text");
+  const Handle text_type = detail::utf8_string_type();
+  if (H5Tis_variable_str(stored) > 0) {
+    std::vector<char*> pointers(static_cast<std::size_t>(n), nullptr);
+    detail::check(H5Dread(ds, text_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), "read " + name);
+    for (char* p : pointers) out.emplace_back(p ? p : "");
+    H5Dvlen_reclaim(text_type, space, H5P_DEFAULT, pointers.data());
+  } else {
+    const std::size_t width = H5Tget_size(stored);
+    std::vector<char> buffer(width * static_cast<std::size_t>(n));
+    detail::check(H5Dread(ds, stored, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), "read " + name);
+    for (hssize_t i = 0; i < n; ++i) {
+      const char* start = buffer.data() + static_cast<std::size_t>(i) * width;
+      out.emplace_back(start, strnlen(start, width));
+    }
+  }
+  return out;
+}
+
 std::map<long long, std::string> flag_names(hid_t parent, const std::string& name, const std::string& path) {
   Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
   if (H5Aexists(ds, "flag_values") <= 0 || H5Aexists(ds, "flag_meanings") <= 0)
@@ -158,7 +187,48 @@ EventTable read_events(const std::string& path) {
   count_column("killed", &EventRow::killed);
   count_column("wounded", &EventRow::wounded);
   count_column("arrested", &EventRow::arrested);
+  if (H5Lexists(group, "participants", H5P_DEFAULT) > 0) count_column("participants", &EventRow::participants);
   return table;
+}
+
+EventVocabulary read_event_vocabulary(const std::string& path) {
+  Handle file = open_run_file(path);
+  const auto missing = [&](const std::string& what) {
+    return std::runtime_error(path + ": " + what +
+                              " — the file does not map its events to ACLED and UCDP (a model without event data, "
+                              "or a file from an older confsim: `confsim rerun` writes it anew)");
+  };
+  if (H5Lexists(file, "vocabulary", H5P_DEFAULT) <= 0) throw missing("no /vocabulary group");
+  Handle group(H5Gopen2(file, "vocabulary", H5P_DEFAULT), H5Gclose, "open /vocabulary");
+  if (H5Lexists(group, "actor_acled_name", H5P_DEFAULT) <= 0) throw missing("no actor crosswalk in /vocabulary");
+  EventVocabulary v;
+  const auto kinds = read_texts(group, "kind", path);
+  const auto types = read_texts(group, "acled_event_type", path);
+  const auto subtypes = read_texts(group, "acled_sub_event_type", path);
+  for (std::size_t k = 0; k < kinds.size() && k < types.size() && k < subtypes.size(); ++k)
+    v.acled_types[kinds[k]] = {types[k], subtypes[k]};
+  const auto named = [&](const std::string& dim, std::map<std::string, EventVocabulary::Named>& out) {
+    const auto keys = read_texts(group, dim, path);
+    const auto names = read_texts(group, dim + "_acled_name", path);
+    const auto codes = read_doubles(group, dim + "_acled_inter", path);
+    const bool associates = H5Lexists(group, (dim + "_acled_associate").c_str(), H5P_DEFAULT) > 0;
+    const auto assoc = associates ? read_texts(group, dim + "_acled_associate", path) : std::vector<std::string>{};
+    if (names.size() != keys.size() || codes.size() != keys.size() || (associates && assoc.size() != keys.size()))
+      throw std::runtime_error(path + ": /vocabulary/" + dim + " tables differ in length");
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      out[keys[i]] = {names[i], associates ? assoc[i] : "", static_cast<std::int32_t>(std::llround(codes[i]))};
+  };
+  named("actor", v.actors);
+  named("target", v.targets);
+  const auto regions = read_texts(group, "region", path);
+  const auto admin1 = read_texts(group, "admin1", path);
+  for (std::size_t i = 0; i < regions.size() && i < admin1.size(); ++i) v.admin1[regions[i]] = admin1[i];
+  v.country = detail::attribute_as_text(group, "country");
+  v.iso3 = detail::attribute_as_text(group, "iso3");
+  v.world_region = detail::attribute_as_text(group, "world_region");
+  v.iso = static_cast<std::int32_t>(std::stol(detail::attribute_as_text(group, "iso")));
+  v.gwno = static_cast<std::int32_t>(std::stol(detail::attribute_as_text(group, "gwno")));
+  return v;
 }
 
 std::vector<double> read_series(const std::string& path, const std::string& name) {

@@ -288,27 +288,61 @@ void RunFileWriter::write_events() {
   column("killed", StorageType::int32, "people killed", "1", [](const EventRecord& e) { return e.killed; }, {});
   column("wounded", StorageType::int32, "people wounded", "1", [](const EventRecord& e) { return e.wounded; }, {});
   column("arrested", StorageType::int32, "people arrested", "1", [](const EventRecord& e) { return e.arrested; }, {});
+  column("participants", StorageType::int32, "people taking part (the crowd of a protest; 0 for other events)", "1",
+         [](const EventRecord& e) { return e.participants; }, {});
 }
 
-// The events vocabulary's table of kinds, with ACLED's event types where the model maps them.
+// The events vocabulary's table of kinds, with ACLED's event types where the model maps them, and
+// the crosswalk of its actors, targets and regions to the names event datasets use.
 void RunFileWriter::write_vocabulary() {
   const auto& cat = schema_.events;
   if (cat.acled_event_types.empty()) return;
   Handle group = create_group(file_, "vocabulary");
   detail::set_text_attribute(group, "description",
-                             "the kinds of /events: what each means, and ACLED's event type and sub-event type for it");
-  create_dimension(group, "kind", "kind of event", cat.kinds.size(), false, cat.kinds);
+                             "the kinds of /events: what each means, and ACLED's event type and sub-event type for "
+                             "it; how ACLED and UCDP name the actors, targets and regions (docs/event-data.md)");
   const Handle text_type = detail::utf8_string_type();
-  for (const auto& [name, texts] : {std::pair{"meaning", &cat.kind_meanings},
-                                    std::pair{"acled_event_type", &cat.acled_event_types},
-                                    std::pair{"acled_sub_event_type", &cat.acled_sub_event_types}}) {
-    const hsize_t n = texts->size();
+  const auto text_variable = [&](const std::string& name, const std::vector<std::string>& texts,
+                                 const std::string& dim) {
+    const hsize_t n = texts.size();
     Handle ds = create_dataset(group, name, text_type, {n}, {n}, {}, 0);
     std::vector<const char*> pointers;
-    for (const auto& t : *texts) pointers.push_back(t.c_str());
+    for (const auto& t : texts) pointers.push_back(t.c_str());
     if (n > 0) write_all(ds, text_type, pointers.data(), name);
-    attach_dimensions(group, ds, {"kind"});
-  }
+    attach_dimensions(group, ds, {dim});
+  };
+  const auto code_variable = [&](const std::string& name, const std::vector<std::int32_t>& codes,
+                                 const std::string& dim) {
+    const hsize_t n = codes.size();
+    Handle ds = create_dataset(group, name, H5T_STD_I32LE, {n}, {n}, {}, 0);
+    if (n > 0) write_all(ds, H5T_NATIVE_INT32, codes.data(), name);
+    describe(ds, "ACLED actor type ('inter' code)", "");
+    std::vector<std::pair<int, std::string>> flags;
+    const auto& types = sim::acled_actor_types();
+    for (std::size_t k = 0; k < types.size(); ++k) flags.emplace_back(static_cast<int>(k) + 1, types[k].word);
+    detail::set_flag_attributes(ds, sim::StorageType::int32, flags);
+    attach_dimensions(group, ds, {dim});
+  };
+  create_dimension(group, "kind", "kind of event", cat.kinds.size(), false, cat.kinds);
+  text_variable("meaning", cat.kind_meanings, "kind");
+  text_variable("acled_event_type", cat.acled_event_types, "kind");
+  text_variable("acled_sub_event_type", cat.acled_sub_event_types, "kind");
+  const auto& x = cat.event_data;
+  if (x.empty()) return;
+  create_dimension(group, "actor", "who acts in events", cat.actors.size(), false, cat.actors);
+  text_variable("actor_acled_name", x.actor_names, "actor");
+  text_variable("actor_acled_associate", x.actor_associates, "actor");
+  code_variable("actor_acled_inter", x.actor_types, "actor");
+  create_dimension(group, "target", "who is acted upon in events", cat.targets.size(), false, cat.targets);
+  text_variable("target_acled_name", x.target_names, "target");
+  code_variable("target_acled_inter", x.target_types, "target");
+  create_dimension(group, "region", "where events happen", cat.regions.size(), false, cat.regions);
+  text_variable("admin1", x.admin1, "region");
+  detail::set_text_attribute(group, "country", x.country);
+  detail::set_text_attribute(group, "iso3", x.iso3);
+  detail::set_text_attribute(group, "world_region", x.world_region);
+  detail::set_int_attribute(group, "iso", x.iso);
+  detail::set_int_attribute(group, "gwno", x.gwno);
 }
 
 void RunFileWriter::write_schedule() {

@@ -199,15 +199,6 @@ bool listed(const std::vector<std::string>& allowed, const std::string& value) {
   return allowed.empty() || std::find(allowed.begin(), allowed.end(), value) != allowed.end();
 }
 
-double quantile(std::vector<double> values, double q) {
-  if (values.empty()) return std::nan("");
-  std::sort(values.begin(), values.end());
-  const double position = q * static_cast<double>(values.size() - 1);
-  const auto lower = static_cast<std::size_t>(std::floor(position));
-  const std::size_t upper = std::min(lower + 1, values.size() - 1);
-  return values[lower] + (values[upper] - values[lower]) * (position - static_cast<double>(lower));
-}
-
 // Every category a filter names must exist in the file: a typo must not silently match nothing.
 void check_names(const Target& t, const EventTable& table, const std::string& file) {
   std::vector<Diagnostic> problems;
@@ -328,6 +319,15 @@ std::vector<TargetResult> score_runs(const std::vector<Target>& targets, const s
                                                            : r.mean >= r.target->low && r.mean <= r.target->high);
   }
   return results;
+}
+
+double quantile(std::vector<double> values, double q) {
+  if (values.empty()) return std::nan("");
+  std::sort(values.begin(), values.end());
+  const double position = q * static_cast<double>(values.size() - 1);
+  const auto lower = static_cast<std::size_t>(std::floor(position));
+  const std::size_t upper = std::min(lower + 1, values.size() - 1);
+  return values[lower] + (values[upper] - values[lower]) * (position - static_cast<double>(lower));
 }
 
 }  // namespace confsim::output

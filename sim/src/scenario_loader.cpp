@@ -460,10 +460,14 @@ void Loader::read_params(const YAML::Node& root, const YAML::Node& node, const s
 
 void Loader::read_keyed(const YAML::Node& node, const ParamSpec& spec, const std::string& path,
                         const std::optional<Provenance>& section_provenance, std::vector<Parameter>& out) {
-  ParamSpec key_spec{.key = spec.key, .type = ValueType::name, .collection = spec.keyed_by};
+  ParamSpec key_spec{.key = spec.key,
+                     .type = ValueType::name,
+                     .collection = spec.keyed_by == kKeyedByEventNames ? "" : spec.keyed_by};
   if (!node.IsMap()) {
     problem(node, path,
-            "expected a map from " + spec.keyed_by + " names to " + describe_type(spec) + ", found " + found_text(node));
+            "expected a map from " +
+                (spec.keyed_by == kKeyedByEventNames ? spec.keyed_by : spec.keyed_by + " names") + " to " +
+                describe_type(spec) + ", found " + found_text(node));
     return;
   }
   std::optional<Provenance> map_provenance = section_provenance;

@@ -156,7 +156,7 @@ void write_param_table(std::ostringstream& out, const std::string& prefix, const
     if (!p.keyed_by.empty()) def = "none";
     const std::string key = p.keyed_by.empty() ? p.key : p.key + ".NAME";
     const std::string type = p.keyed_by.empty() ? describe_type(p)
-                                                : "a map from names of " + p.keyed_by + " to " + describe_type(p);
+                                                : "a map from " + (p.keyed_by == kKeyedByEventNames ? p.keyed_by : "names of " + p.keyed_by) + " to " + describe_type(p);
     out << "| `" << prefix << key << "` | " << markdown_escape(type) << " | " << markdown_escape(def)
         << " | " << (p.schedulable ? "yes" : "") << " | " << markdown_escape(meaning) << " |\n";
   }
@@ -164,6 +164,16 @@ void write_param_table(std::ostringstream& out, const std::string& prefix, const
 }
 
 }  // namespace
+
+const std::vector<AcledActorType>& acled_actor_types() {
+  // ACLED Codebook (2023), "Actor Names, Types, and 'Inter' Codes".
+  static const std::vector<AcledActorType> types = {
+      {"state_forces", "State forces"},           {"rebel_groups", "Rebel groups"},
+      {"political_militias", "Political militias"}, {"identity_militias", "Identity militias"},
+      {"rioters", "Rioters"},                     {"protesters", "Protesters"},
+      {"civilians", "Civilians"},                 {"external_other", "External/Other forces"}};
+  return types;
+}
 
 std::string scenario_reference_markdown(const std::vector<const ModelSchema*>& models) {
   std::ostringstream out;

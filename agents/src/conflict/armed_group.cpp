@@ -245,11 +245,13 @@ ComponentKind ArmedGroup::kind() {
   k.shared_sections = {{ArmedGroupRules::kSection, "What every armed group follows.", rules_table().specs(), true}};
   k.vocabulary = [](const sim::Scenario& s, const sim::Entry& e, VocabularyBuilder& v) {
     const std::string prefix = "actors." + e.name + ".";
-    v.actor(e.name);
-    v.target(target_class::armed_group);
+    const bool insurgent = s.word(prefix + "stance") == "insurgent";
+    // ACLED: rebels seek to overthrow the state; militias with political aims serve or pressure it.
+    const ActorType type = insurgent ? ActorType::rebel_groups : ActorType::political_militias;
+    v.actor(e.name, type);
+    v.target(target_class::armed_group, ActorType::political_militias, true);
     const sim::Names& targets = s.names(prefix + "targets");
     const auto has = [&](const char* r) { return std::find(targets.begin(), targets.end(), r) != targets.end(); };
-    const bool insurgent = s.word(prefix + "stance") == "insurgent";
     if (has(role::foreign_forces)) {
       v.kind(EventKind::rocket_attack);
       v.kind(EventKind::ied_attack);
@@ -258,24 +260,24 @@ ComponentKind ArmedGroup::kind() {
     if (insurgent) {
       v.kind(EventKind::ied_attack);
       v.kind(EventKind::reprisal);
-      v.target(target_class::civilians);
+      v.target(target_class::civilians, ActorType::civilians, true);
     }
     if (has(role::media)) {
       v.kind(EventKind::media_attack);
-      v.target(target_class::media);
+      v.target(target_class::media, ActorType::civilians, true);
     }
     if (has(role::party_offices)) {
       v.kind(EventKind::party_office_attack);
       v.kind(EventKind::arrest);
-      v.target(target_class::party_office);
+      v.target(target_class::party_office, ActorType::civilians, true);
     }
     if (has(role::activists)) {
       v.kind(EventKind::assassination);
       v.kind(EventKind::abduction);
-      v.target(target_class::activists);
+      v.target(target_class::activists, ActorType::civilians, true);
     }
-    if (has(role::protesters)) v.target(target_class::protesters);
-    if (has(role::civilians)) v.target(target_class::civilians);
+    if (has(role::protesters)) v.target(target_class::protesters, ActorType::protesters, true);
+    if (has(role::civilians)) v.target(target_class::civilians, ActorType::civilians, true);
     if (has(role::government) || has(role::leader)) v.kind(EventKind::threat);
     if (has(role::leader)) v.kind(EventKind::drone_attack);
     const std::int64_t slots = s.integer(prefix + "max_front_groups");
@@ -283,7 +285,7 @@ ComponentKind ArmedGroup::kind() {
     for (const auto& front :
          front_slot_names(e.name, s.has(prefix + "front_groups") ? s.names(prefix + "front_groups") : sim::Names{},
                           slots))
-      v.actor(front);
+      v.actor(front, type, e.name);
   };
   k.check = [](const sim::Scenario& s, const sim::Entry& e) {
     std::vector<sim::Diagnostic> problems;

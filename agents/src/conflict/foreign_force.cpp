@@ -99,14 +99,14 @@ ComponentKind ForeignForce::kind() {
   k.vocabulary = [](const sim::Scenario& s, const sim::Entry& e, VocabularyBuilder& v) {
     const std::string prefix = "actors." + e.name + ".";
     const std::string label = s.word(prefix + "target_label");
-    v.actor(e.name);
-    v.target(forces_name(label));
-    if (s.has(prefix + "embassy_region")) v.target(embassy_name(label));
+    v.actor(e.name, ActorType::external_other);
+    v.target(forces_name(label), ActorType::external_other);
+    if (s.has(prefix + "embassy_region")) v.target(embassy_name(label), ActorType::external_other);
     if (s.has(prefix + "supply_routes") && !s.names(prefix + "supply_routes").empty()) {
-      v.target(convoy_name(label));
-      if (s.has(prefix + "convoy_bystander")) v.target(s.word(prefix + "convoy_bystander"));
+      v.target(convoy_name(label), ActorType::external_other);
+      if (s.has(prefix + "convoy_bystander")) v.target(s.word(prefix + "convoy_bystander"), ActorType::external_other);
     }
-    v.target(target_class::armed_group);
+    v.target(target_class::armed_group, ActorType::political_militias, true);
     for (EventKind kind : {EventKind::rocket_attack, EventKind::ied_attack, EventKind::drone_attack,
                            EventKind::retaliation_strike, EventKind::base_closed, EventKind::march})
       v.kind(kind);

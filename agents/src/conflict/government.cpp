@@ -129,12 +129,12 @@ ComponentKind Government::kind() {
   k.params = table().specs();
   k.vocabulary = [](const sim::Scenario& s, const sim::Entry& e, VocabularyBuilder& v) {
     const std::string prefix = "actors." + e.name + ".";
-    v.actor(e.name);
-    v.actor(s.word(prefix + "forces"));
-    v.target(e.name);
-    v.target(s.word(prefix + "leader"));
-    v.target(s.word(prefix + "forces"));
-    v.target(target_class::armed_group);
+    v.actor(e.name, ActorType::state_forces);
+    v.actor(s.word(prefix + "forces"), ActorType::state_forces);
+    v.target(e.name, ActorType::state_forces);
+    v.target(s.word(prefix + "leader"), ActorType::state_forces);
+    v.target(s.word(prefix + "forces"), ActorType::state_forces);
+    v.target(target_class::armed_group, ActorType::political_militias, true);
     for (EventKind kind : {EventKind::raid, EventKind::arrest, EventKind::release, EventKind::election}) v.kind(kind);
   };
   k.make = [](const sim::Scenario& s, const sim::Entry& e) { return std::make_unique<Government>(s, e); };

@@ -37,8 +37,8 @@ ComponentKind Mediator::kind() {
   k.stage = 4;
   k.params = table().specs();
   k.vocabulary = [](const sim::Scenario&, const sim::Entry& e, VocabularyBuilder& v) {
-    v.actor(e.name);
-    v.target(kAudience);
+    v.actor(e.name, ActorType::external_other);
+    v.target(kAudience, ActorType::civilians, true);
     v.kind(EventKind::appeal);
   };
   k.make = [](const sim::Scenario& s, const sim::Entry& e) { return std::make_unique<Mediator>(s, e); };

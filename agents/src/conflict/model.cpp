@@ -77,7 +77,7 @@ Vocabulary vocabulary_of(const sim::Scenario& s) {
   for (const auto& e : s.entries("actors")) kind_named(e.kind).vocabulary(s, e, v);
   for (const auto& r : s.entries("regions")) v.region(r.name);
   v.region(s.word("country.name"));
-  return {v.build(), v.kinds()};
+  return {v.build(s), v.kinds()};
 }
 
 bool is_identifier(const std::string& name) {
@@ -109,6 +109,7 @@ std::vector<sim::Diagnostic> cross_check(const sim::Scenario& s) {
   // region may not take another's name.
   VocabularyBuilder names;
   for (const auto& e : s.entries("actors")) kind_named(e.kind).vocabulary(s, e, names);
+  for (auto& d : check_event_data(s, names)) problems.push_back(std::move(d));
   for (const auto& clash : names.clashes())
     problems.push_back({s.file().empty() ? sim::SourceLocation{} : sim::SourceLocation{s.file(), 0, 0, ""}, "actors",
                         "two actors would be called '" + clash +
@@ -161,6 +162,7 @@ sim::ModelSchema build_schema() {
                         {params::label("name", "How events name the whole country (national events).")}});
   for (const auto& k : library())
     for (const auto& section : k.shared_sections) s.sections.push_back(section);
+  s.sections.push_back(event_data_section());
   sim::CollectionSpec regions{"regions", "The regions of the scenario, each with its population, legitimacy and hardship.", {}, 1};
   regions.kinds.push_back({"region", "A region.", region_table().specs()});
   s.collections.push_back(regions);

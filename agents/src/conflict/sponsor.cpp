@@ -43,9 +43,9 @@ ComponentKind Sponsor::kind() {
   k.stage = 0;
   k.params = table().specs();
   k.vocabulary = [](const sim::Scenario&, const sim::Entry& e, VocabularyBuilder& v) {
-    v.actor(e.name);
-    v.target(leadership_target(e.name));
-    v.target(target_class::armed_group);
+    v.actor(e.name, ActorType::external_other);
+    v.target(leadership_target(e.name), ActorType::external_other);
+    v.target(target_class::armed_group, ActorType::political_militias, true);
     v.kind(EventKind::directive);
     v.kind(EventKind::leadership_strike);
   };

@@ -62,6 +62,22 @@ std::string scenario_reference();
 bool check_runs(const std::vector<std::string>& run_files, const std::string& targets_path, bool tsv,
                 std::ostream& out);
 
+// Writes the run files' events as one ACLED or UCDP GED CSV ("acled" | "ucdp") to output_path
+// (atomically), or to standard output when it is empty or "-".
+void export_events(const std::vector<std::string>& run_files, const std::string& format,
+                   const std::string& output_path);
+
+struct CompareOptions {
+  std::vector<std::string> by;  // month, admin1, event_type (default: all three)
+  bool fatalities = false;      // compare fatalities instead of counts of events
+  std::string from, to;         // YYYY-MM-DD; default: the observed dates within the runs' period
+  bool tsv = false;
+};
+// Prints the table of observed against simulated cells and the scores (coverage of the 90%
+// interval, CRPS, rank correlation across admin1). Throws sim::InputError for a bad observed file.
+void compare_with_observed(const std::vector<std::string>& run_files, const std::string& observed_path,
+                           const CompareOptions& options, std::ostream& out);
+
 // The command line; returns the process exit code.
 int main(int argc, char** argv);
 

@@ -75,7 +75,7 @@ std::string read_root_attribute(const std::string& path, const std::string& name
 struct EventRow {
   std::int64_t tick = 0;
   std::string kind, actor, target, target_actor, region;
-  std::int64_t killed = 0, wounded = 0, arrested = 0;
+  std::int64_t killed = 0, wounded = 0, arrested = 0, participants = 0;
 };
 struct EventTable {
   std::string start_date;  // YYYY-MM-DD of tick 0
@@ -83,6 +83,24 @@ struct EventTable {
   std::map<std::string, std::vector<std::string>> categories;  // column → every name it may hold
 };
 EventTable read_events(const std::string& path);
+
+// The /vocabulary group: each kind's ACLED event and sub-event type, and how event datasets name
+// the actors, targets and regions of /events (sim::EventDataCrosswalk, as written).
+struct EventVocabulary {
+  struct Named {
+    std::string name;       // as ACLED names it
+    std::string associate;  // ACLED's assoc_actor, or ""
+    std::int32_t type = 0;  // ACLED inter code 1-8
+  };
+  std::map<std::string, std::pair<std::string, std::string>> acled_types;  // kind → (event type, sub-event type)
+  std::map<std::string, Named> actors, targets;                           // by the events' names
+  std::map<std::string, std::string> admin1;                              // region → admin1 ("" for the country)
+  std::string country, iso3, world_region;
+  std::int32_t iso = -1, gwno = -1;
+};
+// Throws std::runtime_error when the file has no crosswalk (a model without event data, or a file
+// written before confsim mapped actors and regions).
+EventVocabulary read_event_vocabulary(const std::string& path);
 // A series, one value per tick: summed over its other dimensions (all regions, all factions …)
 // when it has any. Throws if absent.
 std::vector<double> read_series(const std::string& path, const std::string& name);

@@ -55,8 +55,13 @@ struct ParamSpec {
   // Set: the key holds a map from names of this collection's entries to values of the spec's type
   // ({north: 3, south: 1}); each pair is a parameter of its own at path.key.name, with its own
   // provenance. Absent names have no parameter (models read them as the default).
+  // kKeyedByEventNames instead: any name, which the model checks against its events' names.
   std::string keyed_by;
 };
+
+// ParamSpec::keyed_by for maps keyed by the names events use (actors, targets), which are known
+// only once the model has built its vocabulary; its cross_check refuses names the events never use.
+inline constexpr const char* kKeyedByEventNames = "names in events";
 
 struct SectionSpec {
   std::string key;
@@ -71,6 +76,30 @@ struct Preset {
   std::map<std::string, Value> values;  // by full path, e.g. "rules.ratio_rounding"
 };
 
+// How the event datasets researchers compare with (ACLED, UCDP GED) name what an events table names:
+// each actor's and target's name and ACLED actor type ('inter' code 1-8), each region's first-level
+// administrative division, and the country's codes. Filled from the scenario by models that map
+// their events; empty otherwise.
+struct EventDataCrosswalk {
+  std::vector<std::string> actor_names;       // per EventCategories::actors
+  std::vector<std::string> actor_associates;  // per actor: ACLED's assoc_actor (a front group's parent), or ""
+  std::vector<std::int32_t> actor_types;      // per actor: ACLED inter code
+  std::vector<std::string> target_names;      // per EventCategories::targets
+  std::vector<std::int32_t> target_types;
+  std::vector<std::string> admin1;  // per EventCategories::regions; "" for the country as a whole
+  std::string country, iso3, world_region;
+  std::int32_t iso = -1, gwno = -1;  // ISO 3166-1 numeric and Gleditsch-Ward number; -1: not given
+  bool empty() const { return actor_names.empty(); }
+};
+
+// ACLED's actor types in the order of their inter codes (1 State forces … 8 External/Other forces):
+// the word a scenario uses for each, and ACLED's label.
+struct AcledActorType {
+  const char* word;
+  const char* label;
+};
+const std::vector<AcledActorType>& acled_actor_types();
+
 // The names an events table uses (what happened, who acted, on whom, where); each column of the
 // table holds indices into its list.
 struct EventCategories {
@@ -78,6 +107,7 @@ struct EventCategories {
   // Per kind, in the order of `kinds`, where the model maps its kinds to ACLED's event types (else
   // empty): what the kind means, and ACLED's event type and sub-event type for it.
   std::vector<std::string> kind_meanings, acled_event_types, acled_sub_event_types;
+  EventDataCrosswalk event_data;
 };
 
 // One kind of entry in a collection (an armed group among the actors): its parameters, and how
