@@ -3,12 +3,14 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <numeric>
 #include <sstream>
 
+#include "confsim/output/event_data.hpp"
 #include "confsim/output/run_file.hpp"
 #include "confsim/sim/input_files.hpp"
 #include "confsim/sim/yaml_problems.hpp"
@@ -81,6 +83,43 @@ class TargetsReader {
     return std::nullopt;
   }
 
+  void observed(const YAML::Node& node, const std::string& path, Target& t) {
+    if (!node.IsMap() || !node["file"] || !node["statistic"]) {
+      problems_.add(node, path,
+                    "expected {file: an ACLED or UCDP GED CSV, statistic: coverage | crps | rank_correlation, and "
+                    "optional by, measure, from, to}");
+      return;
+    }
+    problems_.reject_unknown_keys(node, path, {"file", "statistic", "by", "measure", "from", "to"});
+    ObservedTarget o;
+    const std::filesystem::path given = node["file"].Scalar();
+    o.file = given.is_absolute() ? given.string() : (std::filesystem::path(file_).parent_path() / given).string();
+    o.statistic = node["statistic"].Scalar();
+    if (o.statistic != "coverage" && o.statistic != "crps" && o.statistic != "rank_correlation")
+      problems_.add(node["statistic"], path + ".statistic", "expected coverage | crps | rank_correlation");
+    if (node["by"]) {
+      o.by = names(node["by"], path + ".by");
+      for (const auto& b : o.by)
+        if (b != "month" && b != "admin1" && b != "event_type")
+          problems_.add(node["by"], path + ".by", "expected month, admin1 and event_type, not '" + b + "'");
+    }
+    if (const auto m = node["measure"]) {
+      if (!m.IsScalar() || (m.Scalar() != "events" && m.Scalar() != "fatalities"))
+        problems_.add(m, path + ".measure", "expected events | fatalities");
+      else
+        o.fatalities = m.Scalar() == "fatalities";
+    }
+    if (node["from"]) o.from = date(node["from"], path + ".from");
+    if (node["to"]) o.to = date(node["to"], path + ".to");
+    // The observed file is input too: a bad one is refused now, at its own row and column.
+    try {
+      read_observed_events(o.file);
+    } catch (const sim::InputError& e) {
+      for (const auto& d : e.diagnostics()) problems_.add(node["file"], path + ".file", d.describe());
+    }
+    t.observed = std::move(o);
+  }
+
   std::optional<Target> target(const YAML::Node& node, const std::string& path) {
     if (!node.IsMap()) {
       problems_.add(node, path, "expected a target map");
@@ -89,7 +128,7 @@ class TargetsReader {
     problems_.reject_unknown_keys(
         node, path,
         {"name", "source", "assumption", "by_construction", "events", "measure", "series", "mean_within", "runs_within",
-         "min_share"});
+         "min_share", "observed", "within"});
     Target t;
     t.where = problems_.at(node.Mark());
     const std::size_t before = problems_.count();
@@ -105,8 +144,22 @@ class TargetsReader {
       problems_.add(node, path,
                     "expected source: {document, quote} or assumption: (a target says where it comes from)");
 
-    if (node["events"] && node["series"]) problems_.add(node, path, "expected either events or series, not both");
-    if (const auto ev = node["events"]) {
+    if ((node["events"] ? 1 : 0) + (node["series"] ? 1 : 0) + (node["observed"] ? 1 : 0) > 1)
+      problems_.add(node, path, "expected one of events, series or observed");
+    if (const auto ob = node["observed"]) {
+      observed(ob, path + ".observed", t);
+      if (node["mean_within"] || node["runs_within"] || node["min_share"])
+        problems_.add(node, path, "an observed target's statistic is one number over all runs: give within: [low, high]");
+      if (const auto r = node["within"]) {
+        if (const auto lohi = range(r, path + ".within")) std::tie(t.low, t.high) = *lohi;
+      } else {
+        t.report_only = true;
+      }
+    } else if (node["within"]) {
+      problems_.add(node["within"], path + ".within", "within goes with observed; events and series take mean_within or runs_within");
+    }
+    if (node["observed"]) {
+    } else if (const auto ev = node["events"]) {
       if (!ev.IsMap()) {
         problems_.add(ev, path + ".events",
                       "expected a map with from, to and optional kind, actor, target, target_actor, region");
@@ -144,12 +197,13 @@ class TargetsReader {
       }
       if (node["measure"]) problems_.add(node["measure"], path + ".measure", "a series target has no measure");
     } else {
-      problems_.add(node, path, "expected events: {...} or series: {...}");
+      problems_.add(node, path, "expected events: {...}, series: {...} or observed: {...}");
     }
 
     if (node["mean_within"] && node["runs_within"])
       problems_.add(node, path, "expected either mean_within or runs_within with min_share, not both");
-    if (const auto r = node["mean_within"]) {
+    if (node["observed"]) {
+    } else if (const auto r = node["mean_within"]) {
       if (const auto lohi = range(r, path + ".mean_within")) std::tie(t.low, t.high) = *lohi;
       if (node["min_share"]) problems_.add(node["min_share"], path + ".min_share", "min_share goes with runs_within");
     } else if (const auto r2 = node["runs_within"]) {
@@ -207,10 +261,38 @@ void check_names(const Target& t, const EventTable& table, const std::string& fi
   if (!problems.empty()) throw sim::InputError(problems);
 }
 
+// Each observed target compares all the runs at once with its file; its value is the statistic.
+void score_observed_targets(const std::vector<Target>& targets, const std::vector<std::string>& run_files,
+                            std::vector<TargetResult>& results) {
+  std::vector<RunEvents> runs;
+  for (std::size_t k = 0; k < targets.size(); ++k) {
+    const Target& t = targets[k];
+    if (!t.observed) continue;
+    if (runs.empty())
+      for (const auto& f : run_files) runs.push_back(read_run_events(f));
+    const auto& o = *t.observed;
+    ComparisonRequest request;
+    request.by = o.by;
+    request.fatalities = o.fatalities;
+    request.from = o.from;
+    request.to = o.to;
+    const Comparison c = compare_events(runs, read_observed_events(o.file), request);
+    double value = std::nan("");
+    if (o.statistic == "coverage") value = c.coverage;
+    if (o.statistic == "crps") value = c.mean_crps;
+    if (o.statistic == "rank_correlation" && c.admin1_rank_correlation) value = *c.admin1_rank_correlation;
+    auto& r = results[k];
+    r.mean = r.p05 = r.p95 = value;
+    r.pass = t.report_only || (value >= t.low && value <= t.high);
+    r.share_within = r.pass ? 1 : 0;
+  }
+}
+
 }  // namespace
 
 std::string Target::describe_expectation() const {
   if (report_only) return "(reported)";
+  if (observed) return observed->statistic + " in [" + number(low) + ", " + number(high) + "]";
   const std::string span = "[" + number(low) + ", " + number(high) + "]";
   if (min_share) return "≥" + number(*min_share * 100) + "% of runs in " + span;
   return "mean in " + span;
@@ -292,6 +374,7 @@ std::vector<TargetResult> score_runs(const std::vector<Target>& targets, const s
     const auto start = sim::Date::parse_iso(table.start_date);
     for (std::size_t k = 0; k < targets.size(); ++k) {
       const Target& t = targets[k];
+      if (t.observed) continue;
       if (t.events) {
         check_names(t, table, file);
         results[k].per_run.push_back(measure_events(*t.events, t.measure, table));
@@ -306,9 +389,10 @@ std::vector<TargetResult> score_runs(const std::vector<Target>& targets, const s
       }
     }
   }
+  score_observed_targets(targets, run_files, results);
   for (auto& r : results) {
     const auto& v = r.per_run;
-    if (v.empty()) continue;
+    if (v.empty() || r.target->observed) continue;
     r.mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
     r.p05 = quantile(v, 0.05);
     r.p95 = quantile(v, 0.95);

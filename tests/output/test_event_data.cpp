@@ -12,6 +12,7 @@
 #include "confsim/app/commands.hpp"
 #include "confsim/output/event_data.hpp"
 #include "confsim/output/run_file.hpp"
+#include "confsim/output/targets.hpp"
 #include "support/input_errors.hpp"
 #include "support/run_files.hpp"
 
@@ -239,4 +240,48 @@ TEST_CASE("event_data refuses a misspelt actor and accepts one a variant left ou
   CHECK_THAT(testing::input_error_of([&] { load_with("    thaer_allah: Thaer Allah", "    thaer_alah: Thaer Allah"); }),
              Catch::Contains("event_data.actor_names.thaer_alah") && Catch::Contains("did you mean 'thaer_allah'"));
   CHECK_NOTHROW(load_with("    thaer_allah: Thaer Allah", "    hashd_unit_99: Thaer Allah"));
+}
+
+TEST_CASE("a targets file may compare runs with an observed file, and refuses a bad one at its row",
+          "[event_data][targets]") {
+  const auto targets = output::load_targets(testing::source_path("scenarios/iraq/observed_targets.yaml"));
+  REQUIRE(targets.size() == 3);
+  for (const auto& t : targets) {
+    REQUIRE(t.observed);
+    CHECK(t.report_only);
+  }
+  const auto results = output::score_runs(targets, {iraq_run()});
+  CHECK(results[0].mean >= -1);  // Spearman's rank correlation
+  CHECK(results[0].mean <= 1);
+  CHECK(results[2].mean >= 0);  // CRPS
+
+  // With an expectation the statistic passes or fails; the comparison is that of confsim compare.
+  const std::string observed = write_file("observed_self.csv", [] {
+    std::ostringstream csv;
+    output::write_event_csv({output::read_run_events(iraq_run())}, output::EventFormat::acled, csv);
+    return csv.str();
+  }());
+  const auto targets_with = [&](const std::string& within) {
+    return write_file("observed_targets.yaml",
+                      "targets:\n  - name: against itself\n    assumption: test\n    by_construction: false\n"
+                      "    observed: {file: observed_self.csv, statistic: coverage, by: [month, admin1]}\n"
+                      "    within: " + within + "\n");
+  };
+  const auto pass = output::score_runs(output::load_targets(targets_with("[0.99, 1]")), {iraq_run()});
+  CHECK(pass[0].mean == 1.0);
+  CHECK(pass[0].pass);
+  const auto fail = output::score_runs(output::load_targets(targets_with("[0, 0.5]")), {iraq_run()});
+  CHECK_FALSE(fail[0].pass);
+
+  const auto error_of = [](const std::string& text) {
+    return testing::input_error_of([&] { output::load_targets(write_file("bad_observed_targets.yaml", text)); });
+  };
+  write_file("bad_observed.csv", "event_date,event_type,admin1,fatalities\n2020-01-01,Riots,Basrah,many\n");
+  CHECK_THAT(error_of("targets:\n  - name: x\n    assumption: a\n    observed: {file: bad_observed.csv, statistic: coverage}\n"),
+             Catch::Contains("bad_observed.csv:2:25") && Catch::Contains("count of deaths"));
+  CHECK_THAT(error_of("targets:\n  - name: x\n    assumption: a\n    observed: {file: observed_self.csv, statistic: mse}\n"),
+             Catch::Contains("coverage | crps | rank_correlation"));
+  CHECK_THAT(error_of("targets:\n  - name: x\n    assumption: a\n    by_construction: false\n"
+                      "    observed: {file: observed_self.csv, statistic: crps}\n    mean_within: [0, 1]\n"),
+             Catch::Contains("give within: [low, high]"));
 }

@@ -28,6 +28,16 @@ double measure_events(const EventFilter& filter, Measure measure, const EventTab
 // suggestion where one is close.
 std::vector<std::string> unknown_event_names(const EventFilter& filter, const EventTable& table);
 
+// A comparison with an observed ACLED or UCDP GED file (confsim compare), reduced to one statistic
+// over all the runs.
+struct ObservedTarget {
+  std::string file;  // as resolved: relative paths are taken from the targets file's folder
+  std::vector<std::string> by = {"month", "admin1", "event_type"};
+  bool fatalities = false;
+  std::string statistic;  // coverage | crps | rank_correlation
+  std::optional<sim::Date> from, to;
+};
+
 struct Target {
   std::string name;
   std::string provenance;  // "source: doc: \"quote\"" or "assumption: ..."
@@ -35,6 +45,7 @@ struct Target {
   std::optional<EventFilter> events;
   Measure measure = Measure::count;
   std::string series;  // a series along time, read on `at`
+  std::optional<ObservedTarget> observed;  // set: the statistic must lie in [low, high]
   sim::Date at;
   double low = -std::numeric_limits<double>::infinity(), high = std::numeric_limits<double>::infinity();
   std::optional<double> min_share;  // set: pass when at least this share of runs lies in [low, high]
