@@ -213,12 +213,12 @@ class CheckingRecorder final : public sim::Recorder {
       const bool names_exist = within(e.kind, c.kinds) && within(e.actor, c.actors) && within(e.target, c.targets) &&
                                within(e.region, c.regions) &&
                                (e.target_actor == sim::kNoActor || within(e.target_actor, c.actors));
-      if (!names_exist || e.tick != tick_ || e.killed < 0 || e.wounded < 0 || e.arrested < 0)
+      if (!names_exist || e.tick != tick_ || e.killed < 0 || e.wounded < 0 || e.arrested < 0 || e.participants < 0)
         note("tick " + std::to_string(tick_) + ": an event (tick " + std::to_string(e.tick) + ", kind " +
              std::to_string(e.kind) + ", actor " + std::to_string(e.actor) + ", target " + std::to_string(e.target) +
              ", region " + std::to_string(e.region) + ", killed " + std::to_string(e.killed) + ", wounded " +
-             std::to_string(e.wounded) + ", arrested " + std::to_string(e.arrested) +
-             ") names what does not exist or counts below 0");
+             std::to_string(e.wounded) + ", arrested " + std::to_string(e.arrested) + ", participants " +
+             std::to_string(e.participants) + ") names what does not exist or counts below 0");
     }
   }
   void record_snapshot(std::int64_t tick, const std::vector<sim::VariableData>& data) override {
