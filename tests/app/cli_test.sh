@@ -97,6 +97,29 @@ else
   echo "FAIL progress bar: at a terminal: $(tail -c 200 <<<"$tty_out" | tr '\r' '\n' | tail -2)"; failed=$((failed + 1))
 fi
 
+# Event data: exports of a short Iraq run, compare against the documented events, and bad input.
+iraq="$source_dir/scenarios/iraq/baseline.yaml"
+documented="$source_dir/scenarios/data/iraq_documented_events.csv"
+check "a short Iraq run" 0 "" -- "$confsim" run "$iraq" -o "$work/iraq.h5" --ticks 60 --seed 2 --set scale.people_per_agent=5000 -q
+check "export --help names both formats" 0 "ucdp" -- "$confsim" export --help
+check "export writes ACLED's header to stdout" 0 "^event_id_cnty,event_date,year,time_precision,disorder_type,event_type" -- "$confsim" export "$work/iraq.h5"
+check "export -o writes the file and nothing on stdout" 0 "^$" -- "$confsim" export "$work/iraq.h5" --format ucdp -o "$work/ged.csv"
+check "the UCDP file has GED's columns" 0 "type_of_violence.*side_a.*side_b.*adm_1.*date_start.*date_end.*best,high,low" -- head -1 "$work/ged.csv"
+check "two runs make one file with a run column" 0 "^run,event_id_cnty" -- "$confsim" export "$work/iraq.h5" "$work/iraq.h5"
+check "export --format takes acled or ucdp" 2 "format" -- "$confsim" export "$work/iraq.h5" --format gdelt
+check "export of an Epstein run says it has no crosswalk" 2 "does not map its events" -- "$confsim" export "$work/r.h5"
+check "export of a missing file is exit 2" 2 "no such file" -- "$confsim" export "$work/none.h5"
+check "compare prints cells and scores" 0 "coverage of the runs' 90% interval" -- "$confsim" compare "$work/iraq.h5" --observed "$documented" --by month
+check "compare --by checks its words" 2 "by" -- "$confsim" compare "$work/iraq.h5" --observed "$documented" --by week
+check "compare --tsv starts with its columns" 0 "^admin1	observed	mean	p05	p95	in_90	crps" -- "$confsim" compare "$work/iraq.h5" --observed "$documented" --by admin1 --tsv
+printf 'event_date,event_type,admin1,fatalities\n2019-10-05,Riots,Baghdad,1\n2019-10-06,Protest,Basrah,0\n' > "$work/bad_type.csv"
+check "an unknown event type names the file, line and column" 2 "bad_type.csv:3:12: error: event_type: row 2: 'Protest' is not one of ACLED's six event types \(did you mean 'Protests'\?\)" -- "$confsim" compare "$work/iraq.h5" --observed "$work/bad_type.csv"
+check "the error is one line" 0 "^1$" -- bash -c "'$confsim' compare '$work/iraq.h5' --observed '$work/bad_type.csv' 2>&1 | wc -l"
+printf 'event_date,event_type,admin1,fatalities\n2019-10-05,Riots,Ninaw\xe9,1\n' > "$work/latin1.csv"
+check "another encoding is refused" 2 "latin1.csv:2:23: error: encoding: byte 0xe9 is not UTF-8" -- "$confsim" compare "$work/iraq.h5" --observed "$work/latin1.csv"
+check "a failed export leaves no file" 2 "" -- "$confsim" export "$work/none.h5" -o "$work/none.csv"
+[ ! -e "$work/none.csv" ] && passed=$((passed + 1)) || { echo "FAIL a failed export left a file"; failed=$((failed + 1)); }
+
 # SIGINT during a long run: exit 130, nothing under the final name, no temporary file left.
 "$confsim" run "$run2" -o "$work/interrupted.h5" --ticks 10000000 --set grid.width=400 --set grid.height=400 -q &
 pid=$!
