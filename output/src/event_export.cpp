@@ -289,7 +289,7 @@ void write_event_csv(const std::vector<RunEvents>& runs, EventFormat format, std
         ++n;
         const std::string deaths = std::to_string(e.best());
         line(k + 1, {std::to_string(n), std::to_string(e.date.year()), std::to_string(e.type_of_violence),
-                     e.type_of_violence == 3 ? "" : e.side_a + " - " + e.side_b, e.side_a + " - " + e.side_b,
+                     "", e.side_a + " - " + e.side_b,
                      e.side_a, e.side_b, source, e.admin1.empty() ? "6" : "4", e.notes, e.admin1, "", "", "",
                      r.country, code_or_empty(r.gwno), r.world_region, "1", "1", e.date.iso(), e.date.iso(),
                      std::to_string(e.deaths_a), std::to_string(e.deaths_b), std::to_string(e.deaths_civilians),
