@@ -57,12 +57,12 @@ std::vector<Record> parse_csv(const std::string& text, const std::string& file) 
   while (i < text.size()) {
     const std::size_t n = utf8_length(text, i);
     if (n == 0)
-      refuse(file, line, column, "encoding",
-             "byte 0x" + [&] {
-               std::ostringstream hex;
-               hex << std::hex << std::setw(2) << std::setfill('0') << int(static_cast<unsigned char>(text[i]));
-               return hex.str();
-             }() + " is not UTF-8: save the file as UTF-8 (ACLED and UCDP downloads are)");
+      refuse(
+          file, line, column, "encoding", "byte 0x" + [&] {
+            std::ostringstream hex;
+            hex << std::hex << std::setw(2) << std::setfill('0') << int(static_cast<unsigned char>(text[i]));
+            return hex.str();
+          }() + " is not UTF-8: save the file as UTF-8 (ACLED and UCDP downloads are)");
     const char c = text[i];
     if (quoted) {
       if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
@@ -141,14 +141,16 @@ std::optional<sim::Date> parse_event_date(const std::string& text) {
 }
 
 std::optional<std::int64_t> parse_count(const std::string& text) {
-  if (text.empty() || text.size() > 12 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+  if (text.empty() || text.size() > 12 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return std::nullopt;
   return std::stoll(text);
 }
 
 const std::vector<std::string>& acled_event_types() {
-  static const std::vector<std::string> types = {"Battles", "Explosions/Remote violence", "Violence against civilians",
-                                                 "Protests", "Riots", "Strategic developments"};
+  static const std::vector<std::string> types = {
+      "Battles", "Explosions/Remote violence", "Violence against civilians", "Protests",
+      "Riots",   "Strategic developments"};
   return types;
 }
 
@@ -165,7 +167,8 @@ ObservedEvents read_observed_events(const std::string& path) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   const auto records = parse_csv(buffer.str(), path);
-  if (records.empty()) refuse(path, 1, 1, "", "the file is empty: expected a header row of ACLED's or UCDP GED's columns");
+  if (records.empty())
+    refuse(path, 1, 1, "", "the file is empty: expected a header row of ACLED's or UCDP GED's columns");
   Columns columns;
   for (std::size_t i = 0; i < records[0].size(); ++i) columns.index.emplace(records[0][i].text, i);
   ObservedEvents observed;
@@ -176,8 +179,9 @@ ObservedEvents read_observed_events(const std::string& path) {
            "expected ACLED's columns (event_date, event_type, admin1, fatalities) or UCDP GED's (date_start, "
            "type_of_violence, adm_1, best)");
   observed.format = acled ? EventFormat::acled : EventFormat::ucdp;
-  const std::vector<std::string> needed = acled ? std::vector<std::string>{"event_date", "event_type", "admin1", "fatalities"}
-                                                : std::vector<std::string>{"date_start", "type_of_violence", "adm_1", "best"};
+  const std::vector<std::string> needed =
+      acled ? std::vector<std::string>{"event_date", "event_type", "admin1", "fatalities"}
+            : std::vector<std::string>{"date_start", "type_of_violence", "adm_1", "best"};
   std::string missing;
   for (const auto& name : needed)
     if (!columns.index.count(name)) missing += (missing.empty() ? "" : ", ") + name;
@@ -326,7 +330,9 @@ Comparison compare_events(const std::vector<RunEvents>& runs, const ObservedEven
     for (const auto& b : c.by) key.push_back(b == "month" ? month_of(e.date) : b == "admin1" ? e.admin1 : e.event_type);
     return key;
   };
-  const auto value_of = [&](const ObservedEvent& e) { return request.fatalities ? static_cast<double>(e.fatalities) : 1.0; };
+  const auto value_of = [&](const ObservedEvent& e) {
+    return request.fatalities ? static_cast<double>(e.fatalities) : 1.0;
+  };
   std::map<std::vector<std::string>, std::size_t> cell_of;
   const auto cell = [&](const std::vector<std::string>& key) -> ComparisonCell& {
     auto [it, fresh] = cell_of.try_emplace(key, c.cells.size());
@@ -400,8 +406,8 @@ void print_comparison(const Comparison& c, bool fatalities, bool tsv, std::ostre
     out << "observed\tmean\tp05\tp95\tin_90\tcrps\n";
     for (const auto& cl : c.cells) {
       for (const auto& k : cl.key) out << k << '\t';
-      out << cl.observed << '\t' << cl.mean << '\t' << cl.p05 << '\t' << cl.p95 << '\t' << (cl.inside ? 1 : 0)
-          << '\t' << cl.crps << '\n';
+      out << cl.observed << '\t' << cl.mean << '\t' << cl.p05 << '\t' << cl.p95 << '\t' << (cl.inside ? 1 : 0) << '\t'
+          << cl.crps << '\n';
     }
     return;
   }
@@ -410,11 +416,13 @@ void print_comparison(const Comparison& c, bool fatalities, bool tsv, std::ostre
     width[i] = c.by[i].size();
     for (const auto& cl : c.cells) width[i] = std::max(width[i], cl.key[i].empty() ? 9 : cl.key[i].size());
   }
-  out << what << " " << c.from.iso() << " to " << c.to.iso() << ", observed against " << c.cells.front().simulated.size()
-      << " runs\n";
-  for (std::size_t i = 0; i < c.by.size(); ++i) out << std::left << std::setw(static_cast<int>(width[i]) + 2) << c.by[i];
+  out << what << " " << c.from.iso() << " to " << c.to.iso() << ", observed against "
+      << c.cells.front().simulated.size() << " runs\n";
+  for (std::size_t i = 0; i < c.by.size(); ++i)
+    out << std::left << std::setw(static_cast<int>(width[i]) + 2) << c.by[i];
   out << std::right << std::setw(10) << "observed" << std::setw(10) << "mean" << std::setw(10) << "p05" << std::setw(10)
-      << "p95" << std::setw(8) << "in 90%" << std::setw(10) << "CRPS" << "\n";
+      << "p95" << std::setw(8) << "in 90%" << std::setw(10) << "CRPS"
+      << "\n";
   out << std::fixed;
   for (const auto& cl : c.cells) {
     for (std::size_t i = 0; i < c.by.size(); ++i)
@@ -436,7 +444,8 @@ void print_comparison(const Comparison& c, bool fatalities, bool tsv, std::ostre
   else
     out << "rank correlation across admin1: not computed (" << c.admin1_compared
         << " admin1 with events, or totals without variation)\n";
-  if (c.observed_outside > 0) out << c.observed_outside << " observed events fall outside the period and are left out\n";
+  if (c.observed_outside > 0)
+    out << c.observed_outside << " observed events fall outside the period and are left out\n";
   if (!c.unmatched_admin1.empty()) {
     out << c.unmatched_events << " observed events are in admin1 the runs do not have, and are left out:";
     for (const auto& a : c.unmatched_admin1) out << " '" << a << "'";

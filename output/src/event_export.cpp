@@ -15,8 +15,8 @@ namespace {
 constexpr std::int32_t kProtesters = 6, kCivilians = 7;
 constexpr std::int32_t kStateForces = 1, kExternal = 8;
 
-const EventVocabulary::Named& named(const std::map<std::string, EventVocabulary::Named>& table,
-                                    const std::string& name, const std::string& path) {
+const EventVocabulary::Named& named(const std::map<std::string, EventVocabulary::Named>& table, const std::string& name,
+                                    const std::string& path) {
   const auto it = table.find(name);
   if (it == table.end()) throw std::runtime_error(path + ": /vocabulary does not map '" + name + "'");
   return it->second;
@@ -51,8 +51,8 @@ int interaction(std::int32_t a, std::int32_t b) {
 // A protest and what was done to it that day in that region, gathered into one ACLED event.
 struct ProtestDay {
   std::size_t first_row = 0;
-  const EventRow* protest = nullptr;             // the movement's own row, when it protested
-  std::vector<const EventRow*> interventions;    // rows acting on the protesters
+  const EventRow* protest = nullptr;           // the movement's own row, when it protested
+  std::vector<const EventRow*> interventions;  // rows acting on the protesters
 };
 
 std::vector<AcledEvent> acled_view(const EventTable& table, const EventVocabulary& v, const sim::Clock& clock,
@@ -133,8 +133,7 @@ std::vector<AcledEvent> acled_view(const EventTable& table, const EventVocabular
     if (!intervening.empty()) {
       e.actor2 = intervening.front();
       e.inter2 = named(v.actors, by_harm.front()->actor, path).type;
-      for (std::size_t k = 1; k < intervening.size(); ++k)
-        e.assoc_actor_2 += (k > 1 ? "; " : "") + intervening[k];
+      for (std::size_t k = 1; k < intervening.size(); ++k) e.assoc_actor_2 += (k > 1 ? "; " : "") + intervening[k];
     }
     e.admin1 = v.admin1.count(key.second) ? v.admin1.at(key.second) : "";
     e.fatalities = killed;
@@ -203,10 +202,14 @@ std::string code_or_empty(std::int32_t code) { return code < 0 ? "" : std::to_st
 
 const char* ucdp_violence_word(int type_of_violence) {
   switch (type_of_violence) {
-    case 1: return "state-based";
-    case 2: return "non-state";
-    case 3: return "one-sided";
-    default: return "";
+    case 1:
+      return "state-based";
+    case 2:
+      return "non-state";
+    case 3:
+      return "one-sided";
+    default:
+      return "";
   }
 }
 
@@ -235,23 +238,46 @@ RunEvents read_run_events(const std::string& run_file) {
 const std::vector<std::string>& acled_columns() {
   // ACLED's export columns (Codebook 2023), in its order.
   static const std::vector<std::string> columns = {
-      "event_id_cnty", "event_date",    "year",         "time_precision", "disorder_type", "event_type",
-      "sub_event_type", "actor1",       "assoc_actor_1", "inter1",        "actor2",        "assoc_actor_2",
-      "inter2",        "interaction",   "civilian_targeting", "iso",      "region",        "country",
-      "admin1",        "admin2",        "admin3",       "location",       "latitude",      "longitude",
-      "geo_precision", "source",        "source_scale", "notes",          "fatalities",    "tags",
+      "event_id_cnty", "event_date",     "year",     "time_precision", "disorder_type",
+      "event_type",    "sub_event_type", "actor1",   "assoc_actor_1",  "inter1",
+      "actor2",        "assoc_actor_2",  "inter2",   "interaction",    "civilian_targeting",
+      "iso",           "region",         "country",  "admin1",         "admin2",
+      "admin3",        "location",       "latitude", "longitude",      "geo_precision",
+      "source",        "source_scale",   "notes",    "fatalities",     "tags",
       "timestamp"};
   return columns;
 }
 
 const std::vector<std::string>& ucdp_columns() {
   // The columns of UCDP GED (version 23.1 codebook) that a run can fill, in GED's order.
-  static const std::vector<std::string> columns = {
-      "id",           "year",      "type_of_violence", "conflict_name", "dyad_name",     "side_a",
-      "side_b",       "source_article", "where_prec", "where_description", "adm_1",     "adm_2",
-      "latitude",     "longitude", "country",          "country_id",    "region",        "event_clarity",
-      "date_prec",    "date_start", "date_end",        "deaths_a",      "deaths_b",      "deaths_civilians",
-      "deaths_unknown", "best",    "high",             "low"};
+  static const std::vector<std::string> columns = {"id",
+                                                   "year",
+                                                   "type_of_violence",
+                                                   "conflict_name",
+                                                   "dyad_name",
+                                                   "side_a",
+                                                   "side_b",
+                                                   "source_article",
+                                                   "where_prec",
+                                                   "where_description",
+                                                   "adm_1",
+                                                   "adm_2",
+                                                   "latitude",
+                                                   "longitude",
+                                                   "country",
+                                                   "country_id",
+                                                   "region",
+                                                   "event_clarity",
+                                                   "date_prec",
+                                                   "date_start",
+                                                   "date_end",
+                                                   "deaths_a",
+                                                   "deaths_b",
+                                                   "deaths_civilians",
+                                                   "deaths_unknown",
+                                                   "best",
+                                                   "high",
+                                                   "low"};
   return columns;
 }
 
@@ -275,12 +301,35 @@ void write_event_csv(const std::vector<RunEvents>& runs, EventFormat format, std
       for (const AcledEvent& e : r.acled) {
         ++n;
         line(k + 1,
-             {prefix + "-sim" + std::to_string(k + 1) + "-" + std::to_string(n), e.date.iso(),
-              std::to_string(e.date.year()), "1", disorder_type(e), e.event_type, e.sub_event_type, e.actor1,
-              e.assoc_actor_1, std::to_string(e.inter1), e.actor2, e.assoc_actor_2,
-              e.inter2 ? std::to_string(e.inter2) : "", std::to_string(interaction(e.inter1, e.inter2)),
-              e.civilian_targeting ? "Civilian targeting" : "", code_or_empty(r.iso), r.world_region, r.country,
-              e.admin1, "", "", "", "", "", "", source, "simulated", e.notes, std::to_string(e.fatalities),
+             {prefix + "-sim" + std::to_string(k + 1) + "-" + std::to_string(n),
+              e.date.iso(),
+              std::to_string(e.date.year()),
+              "1",
+              disorder_type(e),
+              e.event_type,
+              e.sub_event_type,
+              e.actor1,
+              e.assoc_actor_1,
+              std::to_string(e.inter1),
+              e.actor2,
+              e.assoc_actor_2,
+              e.inter2 ? std::to_string(e.inter2) : "",
+              std::to_string(interaction(e.inter1, e.inter2)),
+              e.civilian_targeting ? "Civilian targeting" : "",
+              code_or_empty(r.iso),
+              r.world_region,
+              r.country,
+              e.admin1,
+              "",
+              "",
+              "",
+              "",
+              "",
+              "",
+              source,
+              "simulated",
+              e.notes,
+              std::to_string(e.fatalities),
               e.event_type == "Protests" && e.participants > 0 ? "crowd size=" + std::to_string(e.participants) : "",
               ""});
       }
@@ -288,12 +337,34 @@ void write_event_csv(const std::vector<RunEvents>& runs, EventFormat format, std
       for (const UcdpEvent& e : r.ucdp) {
         ++n;
         const std::string deaths = std::to_string(e.best());
-        line(k + 1, {std::to_string(n), std::to_string(e.date.year()), std::to_string(e.type_of_violence),
-                     "", e.side_a + " - " + e.side_b,
-                     e.side_a, e.side_b, source, e.admin1.empty() ? "6" : "4", e.notes, e.admin1, "", "", "",
-                     r.country, code_or_empty(r.gwno), r.world_region, "1", "1", e.date.iso(), e.date.iso(),
-                     std::to_string(e.deaths_a), std::to_string(e.deaths_b), std::to_string(e.deaths_civilians),
-                     std::to_string(e.deaths_unknown), deaths, deaths, deaths});
+        line(k + 1, {std::to_string(n),
+                     std::to_string(e.date.year()),
+                     std::to_string(e.type_of_violence),
+                     "",
+                     e.side_a + " - " + e.side_b,
+                     e.side_a,
+                     e.side_b,
+                     source,
+                     e.admin1.empty() ? "6" : "4",
+                     e.notes,
+                     e.admin1,
+                     "",
+                     "",
+                     "",
+                     r.country,
+                     code_or_empty(r.gwno),
+                     r.world_region,
+                     "1",
+                     "1",
+                     e.date.iso(),
+                     e.date.iso(),
+                     std::to_string(e.deaths_a),
+                     std::to_string(e.deaths_b),
+                     std::to_string(e.deaths_civilians),
+                     std::to_string(e.deaths_unknown),
+                     deaths,
+                     deaths,
+                     deaths});
       }
     }
   }

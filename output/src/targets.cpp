@@ -149,17 +149,18 @@ class TargetsReader {
     if (const auto ob = node["observed"]) {
       observed(ob, path + ".observed", t);
       if (node["mean_within"] || node["runs_within"] || node["min_share"])
-        problems_.add(node, path, "an observed target's statistic is one number over all runs: give within: [low, high]");
+        problems_.add(node, path,
+                      "an observed target's statistic is one number over all runs: give within: [low, high]");
       if (const auto r = node["within"]) {
         if (const auto lohi = range(r, path + ".within")) std::tie(t.low, t.high) = *lohi;
       } else {
         t.report_only = true;
       }
     } else if (node["within"]) {
-      problems_.add(node["within"], path + ".within", "within goes with observed; events and series take mean_within or runs_within");
+      problems_.add(node["within"], path + ".within",
+                    "within goes with observed; events and series take mean_within or runs_within");
     }
-    if (node["observed"]) {
-    } else if (const auto ev = node["events"]) {
+    if (const auto ev = node["events"]) {
       if (!ev.IsMap()) {
         problems_.add(ev, path + ".events",
                       "expected a map with from, to and optional kind, actor, target, target_actor, region");
@@ -196,14 +197,13 @@ class TargetsReader {
         if (const auto d = date(se["at"], path + ".series.at")) t.at = *d;
       }
       if (node["measure"]) problems_.add(node["measure"], path + ".measure", "a series target has no measure");
-    } else {
+    } else if (!node["observed"]) {
       problems_.add(node, path, "expected events: {...}, series: {...} or observed: {...}");
     }
 
     if (node["mean_within"] && node["runs_within"])
       problems_.add(node, path, "expected either mean_within or runs_within with min_share, not both");
-    if (node["observed"]) {
-    } else if (const auto r = node["mean_within"]) {
+    if (const auto r = node["mean_within"]) {
       if (const auto lohi = range(r, path + ".mean_within")) std::tie(t.low, t.high) = *lohi;
       if (node["min_share"]) problems_.add(node["min_share"], path + ".min_share", "min_share goes with runs_within");
     } else if (const auto r2 = node["runs_within"]) {
@@ -218,7 +218,7 @@ class TargetsReader {
                       "expected min_share: a share of runs in [0, 1]");
       else
         t.min_share = share;
-    } else {
+    } else if (!node["observed"]) {
       t.report_only = true;  // an outcome to report (e.g. to compare scenarios), with nothing to pass
     }
     // A target with an expectation says whether it tests the model or holds by construction.

@@ -2,7 +2,6 @@
 // observed file, and the comparison's scores are those computed by hand; bad observed files are
 // refused naming their row and column.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <map>
 #include <numeric>
@@ -57,8 +56,8 @@ TEST_CASE("an ACLED export of an Iraq run keeps every death and makes protests o
   REQUIRE(total_killed(table) > 0);
   std::int64_t fatalities = 0;
   std::set<std::pair<std::int64_t, std::string>> protest_days;
-  const std::set<std::string> six = {"Battles", "Explosions/Remote violence", "Violence against civilians",
-                                     "Protests", "Riots", "Strategic developments"};
+  const std::set<std::string> six = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests",
+                                     "Riots",   "Strategic developments"};
   std::size_t protests = 0, with_force = 0;
   for (const auto& e : run.acled) {
     INFO(e.notes);
@@ -139,7 +138,8 @@ TEST_CASE("the comparison's coverage, CRPS and rank correlation are those comput
     r.start = day("2020-01-01");
     r.ticks = 90;
     for (const auto& [admin1, n] : counts)
-      for (int i = 0; i < n; ++i) r.acled.push_back({.date = day("2020-01-10"), .event_type = "Riots", .admin1 = admin1});
+      for (int i = 0; i < n; ++i)
+        r.acled.push_back({.date = day("2020-01-10"), .event_type = "Riots", .admin1 = admin1});
     return r;
   };
   // Three runs: 1, 2 and 3 riots in A; 10, 20, 30 in B; 5 each in C.
@@ -203,10 +203,11 @@ TEST_CASE("observed files with missing columns, bad values or another encoding a
 
 TEST_CASE("observed files in ACLED's and GED's own spellings are read", "[event_data][observed]") {
   // ACLED's older exports write dates in words; quoted fields hold commas, quotes and line breaks.
-  const auto acled = output::read_observed_events(
-      write_file("acled_words.csv", "\xEF\xBB\xBFnotes,event_date,event_type,admin1,fatalities\r\n"
-                                    "\"a, \"\"quoted\"\"\nnote\",12 October 2019,Protests,Baghdad,3\r\n"
-                                    "x,2019-10-13,Battles,Ninewa,0\r\n"));
+  const auto acled =
+      output::read_observed_events(write_file("acled_words.csv",
+                                              "\xEF\xBB\xBFnotes,event_date,event_type,admin1,fatalities\r\n"
+                                              "\"a, \"\"quoted\"\"\nnote\",12 October 2019,Protests,Baghdad,3\r\n"
+                                              "x,2019-10-13,Battles,Ninewa,0\r\n"));
   REQUIRE(acled.events.size() == 2);
   CHECK(acled.events[0].date == *sim::Date::parse_iso("2019-10-12"));
   CHECK(acled.events[0].fatalities == 3);
@@ -265,7 +266,8 @@ TEST_CASE("a targets file may compare runs with an observed file, and refuses a 
     return write_file("observed_targets.yaml",
                       "targets:\n  - name: against itself\n    assumption: test\n    by_construction: false\n"
                       "    observed: {file: observed_self.csv, statistic: coverage, by: [month, admin1]}\n"
-                      "    within: " + within + "\n");
+                      "    within: " +
+                          within + "\n");
   };
   const auto pass = output::score_runs(output::load_targets(targets_with("[0.99, 1]")), {iraq_run()});
   CHECK(pass[0].mean == 1.0);
@@ -277,10 +279,13 @@ TEST_CASE("a targets file may compare runs with an observed file, and refuses a 
     return testing::input_error_of([&] { output::load_targets(write_file("bad_observed_targets.yaml", text)); });
   };
   write_file("bad_observed.csv", "event_date,event_type,admin1,fatalities\n2020-01-01,Riots,Basrah,many\n");
-  CHECK_THAT(error_of("targets:\n  - name: x\n    assumption: a\n    observed: {file: bad_observed.csv, statistic: coverage}\n"),
-             Catch::Contains("bad_observed.csv:2:25") && Catch::Contains("count of deaths"));
-  CHECK_THAT(error_of("targets:\n  - name: x\n    assumption: a\n    observed: {file: observed_self.csv, statistic: mse}\n"),
-             Catch::Contains("coverage | crps | rank_correlation"));
+  CHECK_THAT(
+      error_of(
+          "targets:\n  - name: x\n    assumption: a\n    observed: {file: bad_observed.csv, statistic: coverage}\n"),
+      Catch::Contains("bad_observed.csv:2:25") && Catch::Contains("count of deaths"));
+  CHECK_THAT(
+      error_of("targets:\n  - name: x\n    assumption: a\n    observed: {file: observed_self.csv, statistic: mse}\n"),
+      Catch::Contains("coverage | crps | rank_correlation"));
   CHECK_THAT(error_of("targets:\n  - name: x\n    assumption: a\n    by_construction: false\n"
                       "    observed: {file: observed_self.csv, statistic: crps}\n    mean_within: [0, 1]\n"),
              Catch::Contains("give within: [low, high]"));

@@ -83,7 +83,7 @@ const char* ucdp_violence_word(int type_of_violence);
 
 struct ComparisonRequest {
   std::vector<std::string> by = {"month", "admin1", "event_type"};  // any of these, in this order
-  bool fatalities = false;  // compare fatalities instead of counts of events
+  bool fatalities = false;                                          // compare fatalities instead of counts of events
   std::optional<sim::Date> from, to;  // default: the observed file's dates within the runs' period
 };
 
@@ -99,11 +99,11 @@ struct Comparison {
   std::vector<std::string> by;
   sim::Date from, to;
   std::vector<ComparisonCell> cells;
-  double coverage = 0;      // share of cells whose observed value lies in the runs' 90% interval
-  double mean_crps = 0;     // continuous ranked probability score, mean over cells (lower is better)
+  double coverage = 0;   // share of cells whose observed value lies in the runs' 90% interval
+  double mean_crps = 0;  // continuous ranked probability score, mean over cells (lower is better)
   std::optional<double> admin1_rank_correlation;  // Spearman's, observed vs mean simulated totals by admin1
   std::size_t admin1_compared = 0;
-  std::size_t observed_outside = 0;  // observed events outside the period
+  std::size_t observed_outside = 0;           // observed events outside the period
   std::vector<std::string> unmatched_admin1;  // observed admin1 names no run has (their events are left out)
   std::size_t unmatched_events = 0;
 };
