@@ -205,7 +205,7 @@ sim::SectionSpec event_data_section() {
            optional_code("iso", "ISO 3166-1 numeric code of the country (ACLED's iso column)."),
            optional_text("iso3", "ISO 3166-1 alpha-3 code, the prefix of ACLED's event_id_cnty."),
            optional_code("gwno", "Gleditsch-Ward number of the country (UCDP's country_id)."),
-           optional_text("world_region", "ACLED's and UCDP's region of the world, e.g. Middle East."),
+           optional_text("world_region", "ACLED's and UCDP's region of the world the country lies in."),
            {.key = "admin1",
             .type = ValueType::text,
             .description = "Each region's first-level administrative division as the event data spell it (admin1, "
@@ -213,8 +213,8 @@ sim::SectionSpec event_data_section() {
             .keyed_by = "regions"},
            {.key = "actor_names",
             .type = ValueType::text,
-            .description = "How ACLED names an actor or target of the events (actor1, actor2), e.g. Military Forces "
-                           "of Iraq (2018-).",
+            .description = "How ACLED names an actor or target of the events (actor1, actor2); ACLED names state forces "
+                           "Military Forces of <country>.",
             .keyed_by = sim::kKeyedByEventNames},
            {.key = "actor_types",
             .type = ValueType::choice,
