@@ -34,6 +34,8 @@ enum class Purpose : std::uint32_t {
   sweep_seed = 17,           // the seed of a sweep's run, from the master seed and run index
   sweep_design = 18,         // a Latin hypercube's strata and jitter
   faction_reaction = 19,     // a faction's response to what another did to it (a march after a strike)
+  sensitivity_bootstrap = 20,  // the base rows a bootstrap resample of a Sobol analysis draws
+  morris_design = 21,          // a Morris trajectory's start, directions and order
 };
 
 // Who a stream belongs to. Kinds are numbered here, once, for the same reason as purposes.
