@@ -12,7 +12,7 @@
 #include <stdexcept>
 
 #include "confsim/output/event_data.hpp"
-#include "confsim/output/targets.hpp"
+#include "confsim/sim/statistics.hpp"
 #include "confsim/sim/diagnostics.hpp"
 
 namespace confsim::output {
@@ -320,10 +320,7 @@ Comparison compare_events(const std::vector<RunEvents>& runs, const ObservedEven
       for (const auto& e : runs[k].ucdp)
         simulated[k].push_back({e.date, ucdp_violence_word(e.type_of_violence), e.admin1, e.best()});
   }
-  for (const auto& r : runs) {
-    known_admin1.insert(r.admin1.begin(), r.admin1.end());
-    for (const auto& e : r.acled) known_admin1.insert(e.admin1);
-  }
+  for (const auto& r : runs) known_admin1.insert(r.admin1.begin(), r.admin1.end());
 
   const auto key_of = [&](const ObservedEvent& e) {
     std::vector<std::string> key;
@@ -365,8 +362,8 @@ Comparison compare_events(const std::vector<RunEvents>& runs, const ObservedEven
   double crps = 0;
   for (auto& cl : c.cells) {
     cl.mean = std::accumulate(cl.simulated.begin(), cl.simulated.end(), 0.0) / static_cast<double>(runs.size());
-    cl.p05 = quantile(cl.simulated, 0.05);
-    cl.p95 = quantile(cl.simulated, 0.95);
+    cl.p05 = sim::quantile(cl.simulated, 0.05);
+    cl.p95 = sim::quantile(cl.simulated, 0.95);
     cl.inside = cl.p05 <= cl.observed && cl.observed <= cl.p95;
     cl.crps = ensemble_crps(cl.simulated, cl.observed);
     inside += cl.inside ? 1 : 0;

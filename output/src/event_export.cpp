@@ -22,6 +22,11 @@ const EventVocabulary::Named& named(const std::map<std::string, EventVocabulary:
   return it->second;
 }
 
+std::string admin1_of(const EventVocabulary& v, const std::string& region) {
+  const auto it = v.admin1.find(region);
+  return it == v.admin1.end() ? "" : it->second;
+}
+
 // Who was acted upon: the actor when the row names one, else the target.
 const EventVocabulary::Named& acted_upon(const EventRow& row, const EventVocabulary& v, const std::string& path) {
   if (!row.target_actor.empty() && row.target_actor != "none") return named(v.actors, row.target_actor, path);
@@ -91,7 +96,7 @@ std::vector<AcledEvent> acled_view(const EventTable& table, const EventVocabular
     e.actor2 = other.name;
     e.assoc_actor_2 = other.associate;
     e.inter2 = other.type;
-    e.admin1 = v.admin1.count(row.region) ? v.admin1.at(row.region) : "";
+    e.admin1 = admin1_of(v, row.region);
     e.fatalities = row.killed;
     e.participants = row.participants;
     e.civilian_targeting = other.type == kCivilians;
@@ -135,7 +140,7 @@ std::vector<AcledEvent> acled_view(const EventTable& table, const EventVocabular
       e.inter2 = named(v.actors, by_harm.front()->actor, path).type;
       for (std::size_t k = 1; k < intervening.size(); ++k) e.assoc_actor_2 += (k > 1 ? "; " : "") + intervening[k];
     }
-    e.admin1 = v.admin1.count(key.second) ? v.admin1.at(key.second) : "";
+    e.admin1 = admin1_of(v, key.second);
     e.fatalities = killed;
     e.participants = day.protest ? day.protest->participants : 0;
     e.notes = "simulated: " + (day.protest ? std::to_string(e.participants) + " people protesting" : "protesters");
@@ -164,7 +169,7 @@ std::vector<UcdpEvent> ucdp_view(const EventTable& table, const EventVocabulary&
     UcdpEvent e;
     e.tick = row.tick;
     e.date = clock.date_of(row.tick);
-    e.admin1 = v.admin1.count(row.region) ? v.admin1.at(row.region) : "";
+    e.admin1 = admin1_of(v, row.region);
     e.notes = "simulated: " + describe_row(row);
     if (other.type == kCivilians || other.type == kProtesters) {
       e.type_of_violence = 3;

@@ -13,6 +13,7 @@
 #include "confsim/output/event_data.hpp"
 #include "confsim/output/run_file.hpp"
 #include "confsim/sim/input_files.hpp"
+#include "confsim/sim/statistics.hpp"
 #include "confsim/sim/yaml_problems.hpp"
 
 namespace confsim::output {
@@ -394,8 +395,8 @@ std::vector<TargetResult> score_runs(const std::vector<Target>& targets, const s
     const auto& v = r.per_run;
     if (v.empty() || r.target->observed) continue;
     r.mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-    r.p05 = quantile(v, 0.05);
-    r.p95 = quantile(v, 0.95);
+    r.p05 = sim::quantile(v, 0.05);
+    r.p95 = sim::quantile(v, 0.95);
     const auto within =
         std::count_if(v.begin(), v.end(), [&](double x) { return x >= r.target->low && x <= r.target->high; });
     r.share_within = static_cast<double>(within) / static_cast<double>(v.size());
@@ -403,15 +404,6 @@ std::vector<TargetResult> score_runs(const std::vector<Target>& targets, const s
                                                            : r.mean >= r.target->low && r.mean <= r.target->high);
   }
   return results;
-}
-
-double quantile(std::vector<double> values, double q) {
-  if (values.empty()) return std::nan("");
-  std::sort(values.begin(), values.end());
-  const double position = q * static_cast<double>(values.size() - 1);
-  const auto lower = static_cast<std::size_t>(std::floor(position));
-  const std::size_t upper = std::min(lower + 1, values.size() - 1);
-  return values[lower] + (values[upper] - values[lower]) * (position - static_cast<double>(lower));
 }
 
 }  // namespace confsim::output

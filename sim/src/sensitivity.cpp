@@ -8,20 +8,13 @@
 
 #include "confsim/sim/distributions.hpp"
 #include "confsim/sim/rng.hpp"
+#include "confsim/sim/statistics.hpp"
 
 namespace confsim::sim {
 namespace {
 
 double mean(const std::vector<double>& v) {
   return v.empty() ? 0.0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-}
-
-double percentile(std::vector<double> values, double q) {
-  std::sort(values.begin(), values.end());
-  const double position = q * static_cast<double>(values.size() - 1);
-  const auto lower = static_cast<std::size_t>(std::floor(position));
-  const std::size_t upper = std::min(lower + 1, values.size() - 1);
-  return values[lower] + (values[upper] - values[lower]) * (position - static_cast<double>(lower));
 }
 
 // The indices from the base rows listed in `rows` (all of them, or a bootstrap resample).
@@ -105,10 +98,10 @@ SobolIndices sobol_indices(const SaltelliDesign& d, const std::vector<double>& o
   }
   const double tail = (1 - confidence) / 2;
   for (std::size_t i = 0; i < d.parameters; ++i) {
-    s.first_low[i] = percentile(first_draws[i], tail);
-    s.first_high[i] = percentile(first_draws[i], 1 - tail);
-    s.total_low[i] = percentile(total_draws[i], tail);
-    s.total_high[i] = percentile(total_draws[i], 1 - tail);
+    s.first_low[i] = quantile(first_draws[i], tail);
+    s.first_high[i] = quantile(first_draws[i], 1 - tail);
+    s.total_low[i] = quantile(total_draws[i], tail);
+    s.total_high[i] = quantile(total_draws[i], 1 - tail);
   }
   return s;
 }

@@ -137,6 +137,7 @@ TEST_CASE("the comparison's coverage, CRPS and rank correlation are those comput
     output::RunEvents r;
     r.start = day("2020-01-01");
     r.ticks = 90;
+    r.admin1 = {"A", "B", "C"};
     for (const auto& [admin1, n] : counts)
       for (int i = 0; i < n; ++i)
         r.acled.push_back({.date = day("2020-01-10"), .event_type = "Riots", .admin1 = admin1});

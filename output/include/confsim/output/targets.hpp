@@ -57,9 +57,6 @@ struct Target {
   std::string describe_expectation() const;
 };
 
-// The q-quantile of values, interpolating linearly between order statistics (R's type 7); NaN for none.
-double quantile(std::vector<double> values, double q);
-
 // Throws sim::InputError (file:line:column, what was expected) for a malformed targets file.
 std::vector<Target> load_targets(const std::string& path);
 
