@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "confsim/app/commands.hpp"
+#include "studies.hpp"
 #include "sweep_internal.hpp"
 #include "confsim/sim/diagnostics.hpp"
 
@@ -150,6 +151,47 @@ int main(int argc, char** argv) {
   std::string collect_directory;
   sweep_cmd->add_option("--collect", collect_directory, "Build DIR/manifest.h5 from the run files in DIR");
 
+  CalibrateRequest calibrate;
+  auto* calibrate_cmd = cli.add_subcommand(
+      "calibrate",
+      "Calibrate parameters by ABC-SMC: priors, summaries or targets and settings in CAL.yaml; writes "
+      "DIR/posterior.h5 (every generation's particles, weights, distances, tolerances), DIR/posterior_mean.yaml (a "
+      "scenario at the posterior means, with their provenance) and DIR/validation.tsv (posterior predictive runs on "
+      "seeds the fit never used). Runs on this machine's cores, on every rank under mpirun, or as a Slurm job "
+      "(--slurm). A directory made with the same file is resumed and gives the same posterior.");
+  calibrate_cmd->add_option("calibration", calibrate.calibration_path, "Calibration YAML file (see docs/calibration.md)")
+      ->required();
+  calibrate_cmd->add_option("-o,--output", calibrate.directory, "Calibration directory (created; resumed if it holds this file)")
+      ->required();
+  calibrate_cmd->add_option("--jobs", calibrate.jobs, "Runs at once on this machine (default: all cores)")
+      ->check(CLI::PositiveNumber);
+  calibrate_cmd->add_flag("--slurm", calibrate.slurm,
+                          "Write DIR/slurm/calibrate.sbatch (mpirun over the job's tasks) instead of running");
+  calibrate_cmd->add_option("--ntasks", calibrate.slurm_tasks, "MPI ranks of the Slurm job (--slurm; default 32)")
+      ->check(CLI::PositiveNumber);
+  calibrate_cmd->add_option("--time", calibrate.time_limit, "Time limit of the Slurm job (--slurm; default 24:00:00)");
+  calibrate_cmd->add_option("--partition", calibrate.partition, "Slurm partition (--slurm)");
+
+  SweepRequest sensitivity;
+  std::string sensitivity_collect;
+  auto* sensitivity_cmd = cli.add_subcommand(
+      "sensitivity",
+      "Global sensitivity analysis: SA.yaml is a sweep file with design: saltelli (Sobol first- and total-order "
+      "indices with bootstrap intervals) or design: morris (elementary effects mu, mu*, sigma). Runs the design "
+      "like a sweep (local, mpirun, or --slurm array tasks; resumable), then writes DIR/sensitivity.h5 and prints "
+      "the parameters by influence.");
+  sensitivity_cmd->add_option("analysis", sensitivity.sweep_path, "Sensitivity YAML file (see docs/calibration.md)");
+  sensitivity_cmd->add_option("-o,--output", sensitivity.directory, "Analysis directory (created; resumed if it holds this file)");
+  sensitivity_cmd->add_option("--jobs", sensitivity.jobs, "Runs at once on this machine (default: all cores)")
+      ->check(CLI::PositiveNumber);
+  sensitivity_cmd->add_flag("--slurm", sensitivity.slurm,
+                            "Write DIR/slurm/sweep.sbatch, a Slurm array job, instead of running");
+  sensitivity_cmd->add_option("--array-size", sensitivity.slurm_tasks, "Array tasks for --slurm (default 1000)")
+      ->check(CLI::PositiveNumber);
+  sensitivity_cmd->add_option("--partition", sensitivity.partition, "Slurm partition (--slurm)");
+  sensitivity_cmd->add_option("--collect", sensitivity_collect,
+                              "Analyse DIR once its runs are made (after a Slurm array job)");
+
   auto* reference_cmd =
       cli.add_subcommand("reference", "Print the scenario reference (every key, type, default) as Markdown.");
 
@@ -234,6 +276,17 @@ int main(int argc, char** argv) {
         return kExitInvalidInput;
       }
       return sweep_command(sweep);
+    } else if (*calibrate_cmd) {
+      return calibrate_command(calibrate);
+    } else if (*sensitivity_cmd) {
+      if (!sensitivity_collect.empty()) {
+        sensitivity.collect = true;
+        sensitivity.directory = sensitivity_collect;
+      } else if (sensitivity.sweep_path.empty() || sensitivity.directory.empty()) {
+        std::cerr << "confsim sensitivity: expected SA.yaml -o DIR, or --collect DIR (see confsim sensitivity --help)\n";
+        return kExitInvalidInput;
+      }
+      return sensitivity_command(sensitivity);
     } else if (*reference_cmd) {
       std::cout << scenario_reference();
     }

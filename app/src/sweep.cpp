@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -21,6 +22,7 @@
 
 #include "confsim/output/manifest.hpp"
 #include "confsim/output/temporary_file.hpp"
+#include "confsim/sim/scenario.hpp"
 #include "confsim/sim/sweep.hpp"
 #include "run.hpp"
 #include "sweep_internal.hpp"
@@ -33,21 +35,9 @@ namespace fs = std::filesystem;
 const char* const kSweepCopy = "sweep.yaml";
 const char* const kSweepOrigin = ".sweep_origin";
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
+std::string read_file(const fs::path& path) { return read_text_file(path.string()); }
 void write_file_atomically(const fs::path& path, const std::string& text) {
-  output::TemporaryFile temp(path.string());
-  {
-    std::ofstream out(temp.path(), std::ios::binary);
-    out << text;
-    if (!out.flush()) throw std::runtime_error("cannot write " + temp.path());
-  }
-  temp.publish();
+  write_text_file_atomically(path.string(), text);
 }
 
 // What differs between the sweep a directory was made with and the one given now.
@@ -124,9 +114,56 @@ void remove_stale_temporaries(const std::string& directory) {
 
 }  // namespace
 
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_text_file_atomically(const std::string& path, const std::string& text) {
+  output::TemporaryFile temp(path);
+  {
+    std::ofstream out(temp.path(), std::ios::binary);
+    out << text;
+    if (!out.flush()) throw std::runtime_error("cannot write " + temp.path());
+  }
+  temp.publish();
+}
+
+namespace {
+class LocalExecutor : public RunExecutor {
+ public:
+  explicit LocalExecutor(int jobs)
+      : jobs_(jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))) {}
+  SweepOutcome run(const SweepPlan& plan) override {
+    std::vector<std::int64_t> all(plan.runs.size());
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::int64_t>(i);
+    return execute_runs(plan, all, jobs_);
+  }
+  std::string describe() const override { return std::to_string(jobs_) + (jobs_ == 1 ? " thread" : " threads"); }
+
+ private:
+  int jobs_;
+};
+}  // namespace
+
+std::unique_ptr<RunExecutor> local_executor(int jobs) { return std::make_unique<LocalExecutor>(jobs); }
+
 SweepPlan prepare_sweep(const SweepRequest& request, bool create_directory) {
   SweepPlan plan;
   plan.sweep = sim::load_sweep(request.sweep_path);
+  // A uniform interval over a parameter that takes whole numbers (a vision, a jail term) is drawn
+  // from and rounded.
+  if (std::any_of(plan.sweep.parameters.begin(), plan.sweep.parameters.end(),
+                  [](const auto& p) { return p.kind == sim::SweepParameter::Kind::uniform; })) {
+    const auto base = load(plan.sweep.scenario, {}, plan.sweep.ticks);
+    for (auto& p : plan.sweep.parameters) try {
+        p.whole = p.kind == sim::SweepParameter::Kind::uniform &&
+                  base->parameter(p.path).spec->type == sim::ValueType::integer;
+      } catch (const std::out_of_range&) {  // an unknown path: the design points' check names it
+      }
+  }
   plan.runs = sim::expand_sweep(plan.sweep);
   plan.directory = request.directory;
   // Every design point must make a valid scenario before anything runs.
@@ -176,13 +213,65 @@ SweepPlan prepare_sweep(const SweepRequest& request, bool create_directory) {
   return plan;
 }
 
+namespace {
+
+std::string run_path(const SweepPlan& plan, const sim::SweepRun& run) {
+  return (fs::path(plan.directory) / (plan.sweep.keep_run_files ? output::run_file_name(run.index)
+                                                                : output::summary_record_name(run.index)))
+      .string();
+}
+
+std::vector<std::string> record_names(const SweepPlan& plan) {
+  if (!plan.record_names.empty()) return plan.record_names;
+  std::vector<std::string> names;
+  for (const auto& s : plan.sweep.summaries) names.push_back(s.name);
+  return names;
+}
+
+std::vector<double> summarise_file(const SweepPlan& plan, const std::string& file) {
+  return plan.summarise ? plan.summarise(file) : output::summarise_run(file, plan.sweep.summaries);
+}
+
+}  // namespace
+
+bool run_finished(const SweepPlan& plan, const sim::SweepRun& run) {
+  const std::string path = run_path(plan, run);
+  if (plan.sweep.keep_run_files) {
+    std::string why_not;
+    return output::is_finished_run(path, run, why_not);
+  }
+  std::vector<double> values;
+  double wall = 0;
+  return output::read_summary_record(path, run, record_names(plan), values, wall);
+}
+
+std::vector<double> run_summaries(const SweepPlan& plan, const sim::SweepRun& run, double& wall_seconds) {
+  const std::string path = run_path(plan, run);
+  if (plan.sweep.keep_run_files) {
+    wall_seconds = output::run_wall_seconds(path);
+    return summarise_file(plan, path);
+  }
+  std::vector<double> values;
+  if (!output::read_summary_record(path, run, record_names(plan), values, wall_seconds))
+    throw std::runtime_error(path + ": not a finished summaries record of this run");
+  return values;
+}
+
 bool run_one(const SweepPlan& plan, const sim::SweepRun& run) {
-  const std::string path = (fs::path(plan.directory) / output::run_file_name(run.index)).string();
-  std::string why_not;
-  if (output::is_finished_run(path, run, why_not)) return false;
+  if (run_finished(plan, run)) return false;
   const auto scenario = load(plan.sweep.scenario, run.overrides, plan.sweep.ticks);
   try {
-    detail::run_loaded(scenario, path, run.seed, 1, false);
+    if (plan.sweep.keep_run_files) {
+      detail::run_loaded(scenario, run_path(plan, run), run.seed, 1, false);
+    } else {
+      // The run's file exists only while it is summarised; a killed process leaves it under a
+      // temporary name that a resumed sweep removes.
+      output::TemporaryFile scratch((fs::path(plan.directory) / output::run_file_name(run.index)).string());
+      detail::run_loaded(scenario, scratch.path(), run.seed, 1, false);
+      const auto values = summarise_file(plan, scratch.path());
+      output::write_summary_record(run_path(plan, run), run, output::run_wall_seconds(scratch.path()),
+                                   record_names(plan), values);
+    }
   } catch (sim::NumericError& e) {
     std::string settings;
     for (const auto& o : run.overrides) settings += " --set " + o;
@@ -195,12 +284,8 @@ bool run_one(const SweepPlan& plan, const sim::SweepRun& run) {
 SweepOutcome execute_runs(const SweepPlan& plan, const std::vector<std::int64_t>& mine, int jobs,
                           const std::function<std::int64_t()>& next_shared) {
   std::size_t already = 0;
-  for (std::int64_t i : mine) {
-    std::string why;
-    already += output::is_finished_run((fs::path(plan.directory) / output::run_file_name(i)).string(),
-                                       plan.runs[static_cast<std::size_t>(i)], why);
-  }
-  Progress progress(mine.size(), already, !next_shared);
+  for (std::int64_t i : mine) already += run_finished(plan, plan.runs[static_cast<std::size_t>(i)]);
+  Progress progress(mine.size(), already, !next_shared && plan.show_progress);
   std::atomic<std::size_t> cursor{0};
   std::atomic<std::size_t> ran{0};
   std::mutex failure_mutex;
@@ -244,12 +329,10 @@ std::size_t collect_sweep(const SweepPlan& plan) {
   for (const auto& run : plan.runs) {
     output::SweepRunResult r;
     r.run = run;
-    const std::string path = (fs::path(plan.directory) / output::run_file_name(run.index)).string();
-    std::string why;
-    r.finished = output::is_finished_run(path, run, why);
+    r.file_kept = plan.sweep.keep_run_files;
+    r.finished = run_finished(plan, run);
     if (r.finished) {
-      r.summaries = output::summarise_run(path, plan.sweep.summaries);
-      r.wall_seconds = output::run_wall_seconds(path);
+      r.summaries = run_summaries(plan, run, r.wall_seconds);
       ++finished;
     } else {
       r.summaries.assign(plan.sweep.summaries.size(), std::nan(""));
@@ -301,6 +384,7 @@ int sweep_command(const SweepRequest& request) {
     const std::size_t finished = collect_sweep(plan);
     std::cout << "wrote " << (fs::path(request.directory) / "manifest.h5").string() << " (" << finished << "/"
               << plan.runs.size() << " runs finished)\n";
+    if (request.after_collect && finished == plan.runs.size()) request.after_collect(plan);
     return kExitOk;
   }
   if (mpi_launched()) return run_sweep_mpi(request);
@@ -312,7 +396,11 @@ int sweep_command(const SweepRequest& request) {
                           slurm_script(plan, request, fs::read_symlink("/proc/self/exe").string()));
     std::cout << "wrote " << (dir / "sweep.sbatch").string() << " (" << plan.runs.size() << " runs)\n"
               << "submit it with:   sbatch " << (dir / "sweep.sbatch").string() << "\n"
-              << "then, when done:  confsim sweep --collect " << request.directory << "\n";
+              << "then, when done:  "
+              << (request.command == "sweep" ? "confsim sweep --collect " + request.directory
+                                             : "confsim " + request.command + " " + request.sweep_path + " -o " +
+                                                   request.directory)
+              << "\n";
     return kExitOk;
   }
   std::error_code error;
@@ -330,7 +418,8 @@ int sweep_command(const SweepRequest& request) {
   const SweepOutcome outcome = execute_runs(plan, mine, jobs);
   if (outcome.stopped_by) {
     std::cerr << "sweep: stopped by " << (outcome.stopped_by == SIGINT ? "SIGINT" : "SIGTERM") << " after "
-              << outcome.ran << " new runs; finished runs are kept. Resume with: confsim sweep " << request.sweep_path
+              << outcome.ran << " new runs; finished runs are kept. Resume with: confsim " << request.command << " "
+              << request.sweep_path
               << " -o " << request.directory << " --resume\n";
     return 128 + outcome.stopped_by;
   }
@@ -342,6 +431,7 @@ int sweep_command(const SweepRequest& request) {
   const std::size_t finished = collect_sweep(plan);
   std::cout << "wrote " << (fs::path(request.directory) / "manifest.h5").string() << " (" << finished << "/"
             << plan.runs.size() << " runs; " << outcome.ran << " made now)\n";
+  if (request.after_collect) request.after_collect(plan);
   return kExitOk;
 }
 

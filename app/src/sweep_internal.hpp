@@ -2,12 +2,15 @@
 // The sweep command's parts, shared by the local, MPI and Slurm executors.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "confsim/sim/sweep.hpp"
 
 namespace confsim::app {
+
+struct SweepPlan;
 
 struct SweepRequest {
   std::string sweep_path;
@@ -20,6 +23,9 @@ struct SweepRequest {
   int array_max = 0;         // at most this many tasks at once (0: no limit)
   std::string partition;
   bool collect = false;  // build the manifest from the run files in directory
+  // Called by the process that collects, once the manifest is written (a sensitivity analysis).
+  std::function<void(const SweepPlan&)> after_collect;
+  std::string command = "sweep";  // the subcommand that resumes it, for messages and scripts
 };
 
 struct SweepPlan {
@@ -27,7 +33,17 @@ struct SweepPlan {
   std::vector<sim::SweepRun> runs;
   std::string directory;
   bool resuming = false;
+  bool show_progress = true;
+  // What a run without its file keeps (run_files: discard): these numbers, by these names. Empty:
+  // the sweep's summaries.
+  std::vector<std::string> record_names;
+  std::function<std::vector<double>(const std::string& run_file)> summarise;
 };
+
+// Whether the run at this position of the plan has finished (its file, or its summaries record).
+bool run_finished(const SweepPlan& plan, const sim::SweepRun& run);
+// A finished run's numbers: the plan's summaries (from its record, or computed from its file).
+std::vector<double> run_summaries(const SweepPlan& plan, const sim::SweepRun& run, double& wall_seconds);
 
 struct SweepOutcome {
   std::size_t ran = 0, already_done = 0;
@@ -38,13 +54,29 @@ struct SweepOutcome {
 // directory: a new one gets sweep.yaml; one made with another sweep is an error saying what changed.
 SweepPlan prepare_sweep(const SweepRequest& request, bool create_directory);
 SweepPlan plan_for_collect(const std::string& directory);
-// Runs the given runs (or, with next_shared, whatever that counter hands out) on `jobs` threads,
-// skipping runs whose file is already complete.
+// Runs the runs at the given positions of plan.runs (or, with next_shared, whatever positions that
+// counter hands out) on `jobs` threads, skipping runs already finished.
 SweepOutcome execute_runs(const SweepPlan& plan, const std::vector<std::int64_t>& mine, int jobs,
                           const std::function<std::int64_t()>& next_shared = {});
 // Writes DIR/manifest.h5 from the run files; returns how many runs have finished.
 std::size_t collect_sweep(const SweepPlan& plan);
 std::string slurm_script(const SweepPlan& plan, const SweepRequest& request, const std::string& executable);
+
+// Where a study's batches of runs are made: this machine's threads, or every MPI rank (each rank
+// calls run() with the same plan and returns when all are done). Results are the same either way.
+class RunExecutor {
+ public:
+  virtual ~RunExecutor() = default;
+  virtual SweepOutcome run(const SweepPlan& plan) = 0;
+  virtual bool leader() const { return true; }  // the process that writes shared files and reports
+  virtual void barrier() {}                      // every process has reached this point
+  virtual std::string describe() const = 0;      // "2 threads", "4 MPI ranks"
+};
+std::unique_ptr<RunExecutor> local_executor(int jobs);  // jobs ≤ 0: all cores
+std::unique_ptr<RunExecutor> mpi_executor();            // MPI_Init now, MPI_Finalize when destroyed
+
+std::string read_text_file(const std::string& path);
+void write_text_file_atomically(const std::string& path, const std::string& text);
 
 // Under mpirun: true when this process is one of several MPI ranks (then the sweep is shared).
 bool mpi_launched();

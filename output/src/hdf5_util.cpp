@@ -192,6 +192,7 @@ Handle create_group(hid_t parent, const std::string& name) {
   Handle gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "create group properties");
   check(H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track link order");
   check(H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track attribute order");
+  check(H5Pset_obj_track_times(gcpl, false), "omit object times");  // same inputs, same bytes
   return Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose, "create group " + name);
 }
 
@@ -202,6 +203,7 @@ Handle create_dataset(hid_t parent, const std::string& name, hid_t type, const s
                "create the dataspace of " + name);
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset properties");
   check(H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track attribute order");
+  check(H5Pset_obj_track_times(dcpl, false), "omit object times");  // same inputs, same bytes
   if (!chunk.empty()) {
     check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "chunk " + name);
     if (compression > 0) {

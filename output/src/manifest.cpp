@@ -5,6 +5,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <limits>
 #include <numeric>
 
@@ -96,6 +99,74 @@ std::vector<double> summarise_run(const std::string& path, const std::vector<sim
   return out;
 }
 
+std::string summary_record_name(std::int64_t index) {
+  char name[64];
+  std::snprintf(name, sizeof name, "runs/run_%06lld.summaries", static_cast<long long>(index));
+  return name;
+}
+
+namespace {
+std::string exact(double v) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%a", v);
+  return text;
+}
+}  // namespace
+
+void write_summary_record(const std::string& path, const sim::SweepRun& run, double wall_seconds,
+                          const std::vector<std::string>& names, const std::vector<double>& values) {
+  std::ostringstream text;
+  text << "confsim_summaries\t1\nseed\t" << run.seed << "\n";
+  for (const auto& o : run.overrides) text << "override\t" << o << "\n";
+  text << "wall_seconds\t" << exact(wall_seconds) << "\n";
+  for (std::size_t i = 0; i < names.size(); ++i) text << "summary\t" << names[i] << "\t" << exact(values[i]) << "\n";
+  text << "end\n";
+  TemporaryFile temporary(path);
+  {
+    std::ofstream out(temporary.path(), std::ios::binary);
+    out << text.str();
+    if (!out.flush()) throw std::runtime_error("cannot write " + temporary.path());
+  }
+  temporary.publish();
+}
+
+bool read_summary_record(const std::string& path, const sim::SweepRun& run, const std::vector<std::string>& names,
+                         std::vector<double>& values, double& wall_seconds) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::string line;
+  std::vector<std::string> overrides;
+  std::map<std::string, double> found;
+  bool header = false, seed = false, complete = false;
+  while (std::getline(in, line)) {
+    const auto tab = line.find('\t');
+    const std::string key = line.substr(0, tab), rest = tab == std::string::npos ? "" : line.substr(tab + 1);
+    if (key == "confsim_summaries") {
+      header = rest == "1";
+    } else if (key == "seed") {
+      seed = rest == std::to_string(run.seed);
+    } else if (key == "override") {
+      overrides.push_back(rest);
+    } else if (key == "wall_seconds") {
+      wall_seconds = std::strtod(rest.c_str(), nullptr);
+    } else if (key == "summary") {
+      const auto second = rest.rfind('\t');
+      if (second == std::string::npos) return false;
+      found[rest.substr(0, second)] = std::strtod(rest.c_str() + second + 1, nullptr);
+    } else if (key == "end") {
+      complete = true;
+    }
+  }
+  if (!header || !seed || !complete || overrides != run.overrides) return false;
+  values.clear();
+  for (const auto& n : names) {
+    const auto it = found.find(n);
+    if (it == found.end()) return false;
+    values.push_back(it->second);
+  }
+  return true;
+}
+
 double run_wall_seconds(const std::string& path) { return std::stod(read_root_attribute(path, "wall_seconds")); }
 
 void write_manifest(const std::string& path, const sim::Sweep& sweep, const std::vector<SweepRunResult>& results,
@@ -144,7 +215,7 @@ void write_manifest(const std::string& path, const sim::Sweep& sweep, const std:
       seed.push_back(static_cast<std::int64_t>(r.run.seed));
       status.push_back(r.finished ? 1 : 0);
       wall.push_back(r.finished ? r.wall_seconds : std::nan(""));
-      files.push_back(run_file_name(r.run.index));
+      files.push_back(r.finished && r.file_kept ? run_file_name(r.run.index) : "");
     }
     column("point", H5T_STD_I32LE, H5T_NATIVE_INT32, point.data(), "design point", "1");
     column("replicate", H5T_STD_I32LE, H5T_NATIVE_INT32, replicate.data(), "replicate of the design point", "1");
@@ -176,7 +247,7 @@ void write_manifest(const std::string& path, const sim::Sweep& sweep, const std:
     // External links to the finished runs, in a group of their own (netCDF readers skip it).
     Handle links = detail::create_group(file, "run_files");
     for (const auto& r : results)
-      if (r.finished) {
+      if (r.finished && r.file_kept) {
         const std::string target = run_file_name(r.run.index);
         const std::string link = std::filesystem::path(target).stem().string();
         check(H5Lcreate_external(target.c_str(), "/", links, link.c_str(), H5P_DEFAULT, H5P_DEFAULT),

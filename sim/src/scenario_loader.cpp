@@ -275,9 +275,34 @@ bool Loader::read_provenance(const YAML::Node& wrapper, const std::string& path,
     return false;
   }
   if (calibrated) {
+    if (calibrated.IsMap()) {  // written by confsim calibrate: {by: FILE, mean: M, interval: [LOW, HIGH]}
+      for (const auto& kv : calibrated) {
+        const auto key = kv.first.as<std::string>();
+        if (key != "by" && key != "mean" && key != "interval") {
+          problem(kv.first, path + ".calibrated." + key,
+                  "unknown key '" + key + "' in a calibration's provenance (expected by, mean and interval)");
+          return false;
+        }
+      }
+      const YAML::Node by = calibrated["by"], interval = calibrated["interval"];
+      if (!by || !by.IsScalar() || trimmed(by.Scalar()).empty()) {
+        problem(calibrated, path + ".calibrated.by", "expected by: the calibration file the value comes from");
+        return false;
+      }
+      out.reason = "by " + trimmed(by.Scalar());
+      if (calibrated["mean"] && calibrated["mean"].IsScalar())
+        out.reason += ": posterior mean " + calibrated["mean"].Scalar();
+      if (interval && interval.IsSequence() && interval.size() == 2 && interval[0].IsScalar() && interval[1].IsScalar())
+        out.reason += ", 90% interval [" + interval[0].Scalar() + ", " + interval[1].Scalar() + "]";
+      else if (interval)
+        problem(interval, path + ".calibrated.interval", "expected [LOW, HIGH]");
+      out.kind = Provenance::Kind::calibrated;
+      return true;
+    }
     if (!calibrated.IsScalar() || trimmed(calibrated.Scalar()).empty()) {
-      problem(calibrated, path + ".calibrated", "expected text naming what the value was fitted to, found " +
-                                                    found_text(calibrated));
+      problem(calibrated, path + ".calibrated",
+              "expected text naming what the value was fitted to, or {by: CALIBRATION.yaml, mean, interval}, found " +
+                  found_text(calibrated));
       return false;
     }
     out.kind = Provenance::Kind::calibrated;

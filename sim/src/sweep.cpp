@@ -12,23 +12,19 @@
 
 #include "confsim/sim/distributions.hpp"
 #include "confsim/sim/rng.hpp"
+#include "confsim/sim/sensitivity.hpp"
 #include "confsim/sim/input_files.hpp"
 #include "confsim/sim/yaml_problems.hpp"
+#include "yaml_reader.hpp"
 
 namespace confsim::sim {
 namespace {
 
 constexpr std::int64_t kMaxRuns = 10'000'000;
 
-std::string joined(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
-  return out;
-}
-
-class SweepReader {
+class SweepReader : public YamlReader {
  public:
-  explicit SweepReader(std::string file) : file_(std::move(file)), problems_(file_) {}
+  explicit SweepReader(std::string file) : YamlReader(std::move(file)) {}
 
   Sweep read() { return read(read_input_file(file_, "sweep file")); }
 
@@ -41,50 +37,74 @@ class SweepReader {
       problems_.fail_now(root.Mark(), "", "expected a sweep: a map with scenario, parameters, replicates …");
     problems_.reject_unknown_keys(root, "",
                                   {"confsim_sweep", "name", "description", "scenario", "ticks", "design", "n",
-                                   "replicates", "master_seed", "parameters", "summaries"});
+                                   "replicates", "master_seed", "parameters", "summaries", "levels", "run_files"});
     s.name = text_of(root, "name", true);
-    const std::string scenario = text_of(root, "scenario", true);
-    if (!scenario.empty()) {
-      const auto resolved = std::filesystem::path(file_).parent_path() / scenario;
-      s.scenario = resolved.lexically_normal().string();
-      if (!std::filesystem::is_regular_file(resolved))
-        problems_.add(root["scenario"], "scenario", "no scenario file at " + s.scenario);
-    }
+    s.scenario = scenario_path(root);
     if (root["ticks"]) s.ticks = integer(root["ticks"], "ticks", 1, 10'000'000);
     const std::string design = root["design"] ? text_of(root, "design", false) : "grid";
-    if (design == "grid") {
-      s.design = Sweep::Design::grid;
-      if (root["n"]) problems_.add(root["n"], "n", "n is the number of points of a latin_hypercube; a grid has none");
-    } else if (design == "latin_hypercube" || design == "sobol") {
-      s.design = design == "sobol" ? Sweep::Design::sobol : Sweep::Design::latin_hypercube;
-      if (!root["n"])
-        problems_.add(root, "n", "a " + design + " design needs n, its number of points");
-      else
-        s.points = integer(root["n"], "n", 1, kMaxRuns);
+    const std::vector<std::pair<std::string, Sweep::Design>> designs = {
+        {"grid", Sweep::Design::grid},       {"latin_hypercube", Sweep::Design::latin_hypercube},
+        {"sobol", Sweep::Design::sobol},     {"saltelli", Sweep::Design::saltelli},
+        {"morris", Sweep::Design::morris}};
+    const auto known = std::find_if(designs.begin(), designs.end(), [&](const auto& d) { return d.first == design; });
+    if (known == designs.end()) {
+      problems_.add(root["design"], "design",
+                    "expected grid, latin_hypercube, sobol, saltelli or morris, found '" + design + "'");
     } else {
-      problems_.add(root["design"], "design", "expected grid, latin_hypercube or sobol, found '" + design + "'");
+      s.design = known->second;
+    }
+    if (s.design == Sweep::Design::grid) {
+      if (root["n"]) problems_.add(root["n"], "n", "n is the number of points of a latin_hypercube; a grid has none");
+    } else if (!root["n"]) {
+      const char* what = s.design == Sweep::Design::saltelli ? "its number of base rows (runs: n × (parameters + 2))"
+                         : s.design == Sweep::Design::morris ? "its number of trajectories (runs: n × (parameters + 1))"
+                                                             : "its number of points";
+      problems_.add(root, "n", "a " + design + " design needs n, " + what);
+    } else {
+      s.points = integer(root["n"], "n", 1, kMaxRuns);
+    }
+    if (root["levels"]) {
+      if (s.design != Sweep::Design::morris)
+        problems_.add(root["levels"], "levels", "levels is the grid of a morris design; this design has none");
+      s.levels = integer(root["levels"], "levels", 2, 1000);
+      if (s.levels % 2 != 0) problems_.add(root["levels"], "levels", "expected an even number of levels (Morris' Δ)");
     }
     s.replicates = root["replicates"] ? integer(root["replicates"], "replicates", 1, kMaxRuns) : 1;
-    if (!root["master_seed"])
-      problems_.add(root, "master_seed", "missing master_seed (a whole number: runs derive their seeds from it)");
-    else
-      s.master_seed = static_cast<std::uint64_t>(integer(root["master_seed"], "master_seed", 0, 9007199254740991.0));
+    s.master_seed = master_seed(root);
+    s.keep_run_files = s.design != Sweep::Design::saltelli && s.design != Sweep::Design::morris;
+    if (root["run_files"]) {
+      const std::string keep = text_of(root, "run_files", false);
+      if (keep == "keep" || keep == "discard")
+        s.keep_run_files = keep == "keep";
+      else
+        problems_.add(root["run_files"], "run_files",
+                      "expected keep (every run's file stays in runs/) or discard (only its summaries), found '" +
+                          keep + "'");
+    }
     const YAML::Node params = root["parameters"];
     if (!params || !params.IsMap() || params.size() == 0)
       problems_.add(params ? params : root, "parameters",
                     "expected a map of parameter paths to {values | range | uniform}");
     else
       for (const auto& kv : params) s.parameters.push_back(parameter(kv.first, kv.second, s.design));
-    if (const YAML::Node list = root["summaries"]) {
-      if (!list.IsSequence())
-        problems_.add(list, "summaries", "expected a list of summaries");
-      else
-        for (std::size_t i = 0; i < list.size(); ++i) s.summaries.push_back(summary(list[i], i));
-    }
+    s.summaries = summaries(root["summaries"]);
+    if (!s.keep_run_files && s.summaries.empty())
+      problems_.add(root, "summaries", "run_files: discard keeps only the summaries, and this sweep has none");
+    const bool sensitivity = s.design == Sweep::Design::saltelli || s.design == Sweep::Design::morris;
+    for (const auto& p : s.parameters)
+      if (sensitivity && p.kind != SweepParameter::Kind::uniform)
+        problems_.add(root["parameters"][p.path], "parameters." + p.path,
+                      "a " + design + " design varies each parameter over an interval: use {uniform: {from, to}}");
+    if (s.design == Sweep::Design::saltelli && s.parameters.size() > kSaltelliMaxParameters)
+      problems_.add(root["parameters"], "parameters",
+                    "a saltelli design takes at most " + std::to_string(kSaltelliMaxParameters) + " parameters");
     if (s.design == Sweep::Design::sobol && s.parameters.size() > max_sobol_dimensions())
       problems_.add(root["parameters"], "parameters",
                     "a sobol design takes at most " + std::to_string(max_sobol_dimensions()) + " parameters");
-    std::int64_t runs = s.design == Sweep::Design::grid ? 1 : s.points;
+    std::int64_t runs = s.design == Sweep::Design::grid       ? 1
+                        : s.design == Sweep::Design::saltelli ? s.points * static_cast<std::int64_t>(s.parameters.size() + 2)
+                        : s.design == Sweep::Design::morris   ? s.points * static_cast<std::int64_t>(s.parameters.size() + 1)
+                                                              : s.points;
     if (s.design == Sweep::Design::grid)
       for (const auto& p : s.parameters)
         runs *= std::max<std::int64_t>(
@@ -98,46 +118,6 @@ class SweepReader {
   }
 
  private:
-  std::string file_;
-  YamlProblems problems_;
-
-  std::string text_of(const YAML::Node& map, const char* key, bool required) {
-    const YAML::Node node = map[key];
-    if (!node) {
-      if (required) problems_.add(map, key, std::string("missing required key '") + key + "'");
-      return "";
-    }
-    if (!node.IsScalar()) {
-      problems_.add(node, key, "expected a word or a path");
-      return "";
-    }
-    return node.Scalar();
-  }
-
-  std::int64_t integer(const YAML::Node& node, const std::string& path, double min, double max) {
-    try {
-      const double v = node.as<double>();
-      if (std::floor(v) == v && v >= min && v <= max) return static_cast<std::int64_t>(v);
-    } catch (const YAML::Exception&) {
-    }
-    problems_.add(node, path,
-                  "expected a whole number in [" + std::to_string(static_cast<long long>(min)) + ", " +
-                      std::to_string(static_cast<long long>(max)) + "], found '" +
-                      (node.IsScalar() ? node.Scalar() : "a map or list") + "'");
-    return static_cast<std::int64_t>(min);
-  }
-
-  double real(const YAML::Node& node, const std::string& path) {
-    try {
-      const double v = node.as<double>();
-      if (std::isfinite(v)) return v;
-    } catch (const YAML::Exception&) {
-    }
-    problems_.add(node, path,
-                  "expected a finite number, found '" + (node.IsScalar() ? node.Scalar() : "a map or list") + "'");
-    return 0;
-  }
-
   SweepParameter parameter(const YAML::Node& key, const YAML::Node& spec, Sweep::Design design) {
     SweepParameter p;
     p.path = key.Scalar();
@@ -183,53 +163,11 @@ class SweepReader {
       }
       if (design == Sweep::Design::grid)
         problems_.add(uniform, path + ".uniform",
-                      "a grid needs countable values: use values or range, or design: latin_hypercube or sobol");
+                      "a grid needs countable values: use values or range, or another design");
     }
     return p;
   }
 
-  SweepSummary summary(const YAML::Node& node, std::size_t i) {
-    SweepSummary s;
-    const std::string path = "summaries[" + std::to_string(i) + "]";
-    s.where = problems_.at(node.Mark());
-    if (!node.IsMap()) {
-      problems_.add(node, path, "expected {name, series: {name, reduce}} or {name, events: {...}, measure}");
-      return s;
-    }
-    problems_.reject_unknown_keys(node, path, {"name", "series", "events", "measure"});
-    s.name = text_of(node, "name", true);
-    const auto names = [&](const YAML::Node& n) {
-      std::vector<std::string> out;
-      if (!n) return out;
-      if (n.IsScalar()) return std::vector<std::string>{n.Scalar()};
-      for (const auto& item : n) out.push_back(item.Scalar());
-      return out;
-    };
-    if (node["series"] && node["events"]) problems_.add(node, path, "expected either series or events, not both");
-    if (const YAML::Node series = node["series"]) {
-      problems_.reject_unknown_keys(series, path + ".series", {"name", "reduce"});
-      s.series = series["name"] ? series["name"].Scalar() : "";
-      s.reduce = series["reduce"] ? series["reduce"].Scalar() : "";
-      static const std::vector<std::string> reductions = {"max", "min", "mean", "final", "sum"};
-      if (s.series.empty()) problems_.add(series, path + ".series.name", "missing the series' name");
-      if (std::find(reductions.begin(), reductions.end(), s.reduce) == reductions.end())
-        problems_.add(series, path + ".series.reduce", "expected reduce: one of " + joined(reductions));
-    } else if (const YAML::Node events = node["events"]) {
-      problems_.reject_unknown_keys(events, path + ".events", {"kind", "actor", "target", "target_actor", "region"});
-      s.kinds = names(events["kind"]);
-      s.actors = names(events["actor"]);
-      s.targets = names(events["target"]);
-      s.target_actors = names(events["target_actor"]);
-      s.regions = names(events["region"]);
-      if (node["measure"]) s.measure = node["measure"].Scalar();
-      static const std::vector<std::string> measures = {"count", "killed", "wounded", "arrested"};
-      if (std::find(measures.begin(), measures.end(), s.measure) == measures.end())
-        problems_.add(node["measure"], path + ".measure", "expected one of " + joined(measures));
-    } else {
-      problems_.add(node, path, "expected series: {name, reduce} or events: {kind, ...}");
-    }
-    return s;
-  }
 };
 
 std::string number_text(double v) {
@@ -249,8 +187,10 @@ std::string value_at(const SweepParameter& p, double u) {
       return number_text(
           p.steps == 1 ? p.from : p.from + (p.to - p.from) * static_cast<double>(k) / static_cast<double>(p.steps - 1));
     }
-    case SweepParameter::Kind::uniform:
-      return number_text(p.from + (p.to - p.from) * u);
+    case SweepParameter::Kind::uniform: {
+      const double x = p.from + (p.to - p.from) * u;
+      return number_text(p.whole ? std::round(x) : x);
+    }
   }
   return "";
 }
@@ -336,6 +276,10 @@ std::string to_string(Sweep::Design design) {
       return "latin_hypercube";
     case Sweep::Design::sobol:
       return "sobol";
+    case Sweep::Design::saltelli:
+      return "saltelli";
+    case Sweep::Design::morris:
+      return "morris";
   }
   return "?";
 }
@@ -363,6 +307,17 @@ std::vector<SweepRun> expand_sweep(const Sweep& sweep) {
         const auto& p = sweep.parameters[j];
         values.push_back(value_at(p, (static_cast<double>(index[j]) + 0.5) / static_cast<double>(count_of(p))));
       }
+      points.push_back(std::move(values));
+    }
+  } else if (sweep.design == Sweep::Design::saltelli || sweep.design == Sweep::Design::morris) {
+    const auto k = sweep.parameters.size();
+    const auto n = static_cast<std::size_t>(sweep.points);
+    const auto unit = sweep.design == Sweep::Design::saltelli
+                          ? saltelli_design(n, k).points
+                          : morris_design(n, k, static_cast<std::size_t>(sweep.levels), sweep.master_seed).points;
+    for (const auto& u : unit) {
+      std::vector<std::string> values;
+      for (std::size_t j = 0; j < k; ++j) values.push_back(value_at(sweep.parameters[j], u[j]));
       points.push_back(std::move(values));
     }
   } else if (sweep.design == Sweep::Design::sobol) {

@@ -16,6 +16,7 @@ struct SweepRunResult {
   bool finished = false;
   double wall_seconds = 0;
   std::vector<double> summaries;  // in the sweep's order; NaN when not finished
+  bool file_kept = true;          // false: only the run's summaries were kept (run_files: discard)
 };
 
 // The path of a run's file inside a sweep directory, relative to it: runs/run_NNNNNN.h5.
@@ -28,6 +29,16 @@ bool is_finished_run(const std::string& path, const sim::SweepRun& run, std::str
 // The sweep's summaries computed from a finished run file, and its recorded wall time.
 std::vector<double> summarise_run(const std::string& path, const std::vector<sim::SweepSummary>& summaries);
 double run_wall_seconds(const std::string& path);
+
+// A run's summaries alone, for sweeps and studies that do not keep run files: a small text file
+// with the run's seed and overrides (so a record made for another run is never taken for it), its
+// wall time and each summary by name, numbers in hexadecimal floating point (exact).
+std::string summary_record_name(std::int64_t index);  // runs/run_NNNNNN.summaries
+void write_summary_record(const std::string& path, const sim::SweepRun& run, double wall_seconds,
+                          const std::vector<std::string>& names, const std::vector<double>& values);
+// True, with the values in the order of `names`, when the record is complete and was made for this run.
+bool read_summary_record(const std::string& path, const sim::SweepRun& run, const std::vector<std::string>& names,
+                         std::vector<double>& values, double& wall_seconds);
 
 void write_manifest(const std::string& path, const sim::Sweep& sweep, const std::vector<SweepRunResult>& results,
                     const std::string& version);

@@ -36,6 +36,9 @@ enum class Purpose : std::uint32_t {
   faction_reaction = 19,     // a faction's response to what another did to it (a march after a strike)
   sensitivity_bootstrap = 20,  // the base rows a bootstrap resample of a Sobol analysis draws
   morris_design = 21,          // a Morris trajectory's start, directions and order
+  abc_proposal = 22,           // an ABC-SMC proposal: its prior draw, or its ancestor and perturbation
+  calibration_seed = 23,       // the seeds of a proposal's replicate runs
+  calibration_validation = 24, // posterior draws scored out of sample, and their seeds
 };
 
 // Who a stream belongs to. Kinds are numbered here, once, for the same reason as purposes.

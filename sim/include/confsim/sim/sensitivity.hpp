@@ -14,6 +14,7 @@ namespace confsim::sim {
 // (A its first k coordinates, B the last k; the origin skipped), and for each parameter i the
 // matrix AB_i, A with column i taken from B. `points` holds A, B, AB_1 … AB_k, `base` rows each:
 // (k + 2) × base points in all.
+inline constexpr std::size_t kSaltelliMaxParameters = 1000;  // 2k of the 3,667 dimensions of Boost's Sobol table
 struct SaltelliDesign {
   std::size_t base = 0, parameters = 0;
   std::vector<std::vector<double>> points;

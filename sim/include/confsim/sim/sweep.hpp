@@ -1,7 +1,7 @@
 #pragma once
 // Parameter sweeps: a sweep YAML file names a base scenario, the parameters to vary and how (a
 // list of values, an evenly spaced range, or a uniform interval), a design (grid, Latin
-// hypercube or Sobol), replicates and a master seed, and the summaries to compute from each run. Expansion
+// hypercube, Sobol, or a sensitivity analysis's Saltelli or Morris design), replicates and a master seed, and the summaries to compute from each run. Expansion
 // turns it into a run list; each run's seed depends only on (master seed, run index), so results
 // never depend on how runs are spread over threads, ranks or array tasks.
 #include <cstdint>
@@ -20,6 +20,7 @@ struct SweepParameter {
   std::vector<std::string> values;  // values: each as YAML text
   double from = 0, to = 0;          // range, uniform
   std::int64_t steps = 0;           // range: number of values from `from` to `to`, both included
+  bool whole = false;  // the scenario takes a whole number here: uniform draws are rounded
   SourceLocation where;
 };
 
@@ -33,18 +34,23 @@ struct SweepSummary {
 };
 
 struct Sweep {
-  enum class Design { grid, latin_hypercube, sobol };
+  // saltelli and morris are the designs of a sensitivity analysis (confsim sensitivity): n base rows
+  // of Saltelli's A, B and AB_i matrices, or n Morris trajectories on `levels` levels.
+  enum class Design { grid, latin_hypercube, sobol, saltelli, morris };
   std::string file;  // the sweep file as given
   std::string text;  // its contents, exactly
   std::string name;
   std::string scenario;  // the base scenario, resolved against the sweep file's folder
   std::optional<std::int64_t> ticks;
   Design design = Design::grid;
-  std::int64_t points = 0;  // latin_hypercube: n
+  std::int64_t points = 0;  // n: latin_hypercube and sobol points, saltelli base rows, morris trajectories
+  std::int64_t levels = 4;  // morris
   std::int64_t replicates = 1;
   std::uint64_t master_seed = 0;
   std::vector<SweepParameter> parameters;
   std::vector<SweepSummary> summaries;
+  // false: a run's file is summarised and removed, and only its summaries are kept (run_files: discard)
+  bool keep_run_files = true;
 };
 
 struct SweepRun {
