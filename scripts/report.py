@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""One self-contained HTML page about a run or a sweep, to open in a browser or send to a colleague.
+"""One self-contained HTML page about a run, a sweep, a calibration or a sensitivity analysis, to
+open in a browser or send to a colleague.
 
   report.py RUN.h5 -o REPORT.html
-  report.py DIR -o REPORT.html            DIR: a sweep's folder (holding manifest.h5)
+  report.py DIR -o REPORT.html            DIR: a folder made by confsim sweep, calibrate or sensitivity
 
 For a run: how it was made (scenario, model, seed, version, dates, threads, overrides), the
 figures of plot_run.py, plot_events.py and plot_lattice.py, the events counted by kind and actor,
@@ -11,7 +12,11 @@ assumption it states, or the target it was calibrated to, as the scenario record
 and the scenario text itself.
 For a sweep: its design and runs, a figure of each summary against each swept parameter (and a
 heat map over two parameters when the sweep has two), the table of runs, and the trajectory of
-its first finished run. Figures are PNG images embedded in the page, which needs nothing beside
+its first finished run.
+For a calibration: the posterior's figure (plot_posterior.py), each parameter's prior, posterior
+mean and 90% interval, the generations (tolerance, acceptance, effective sample size), the posterior
+predictive check of validation.tsv, and the calibration file. For a sensitivity analysis: the
+indices' figure (plot_sensitivity.py) and tables, and the analysis file. Figures are PNG images embedded in the page, which needs nothing beside
 it. Exit status 2 for a missing, foreign, truncated or damaged file.
 """
 import argparse
@@ -30,7 +35,10 @@ import confsim_plots as plots  # noqa: E402
 import plot_events  # noqa: E402
 import plot_lattice  # noqa: E402
 import plot_run  # noqa: E402
+import plot_posterior  # noqa: E402
+import plot_sensitivity  # noqa: E402
 import plot_sweep  # noqa: E402
+import confsim_studies as studies  # noqa: E402
 
 STYLE = """
 body { font-family: sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -205,9 +213,66 @@ def sweep_report(folder):
     return page(f"confsim sweep: {a.get('sweep_name', folder)}", sections)
 
 
+def calibration_report(folder):
+    post = studies.Posterior(folder)
+    a = post.attrs
+    gens = len(post.tolerance)
+    about = [("calibration file", a.get("calibration_file", "")), ("scenario", a.get("scenario_file", "")),
+             ("generations", f"{gens} (stopped by {a.get('stopped_by', '?')})"),
+             ("particles", post.values.shape[1]), ("replicates per particle", a.get("replicates", "")),
+             ("master seed", a.get("master_seed", "")), ("confsim version", a.get("confsim_version", ""))]
+    rows = []
+    for j, name in enumerate(post.parameters):
+        mean, lo, hi = post.interval(j)
+        prior = post.prior[j] + (f"({post.prior_low[j]:g}, {post.prior_high[j]:g})" if "uniform" in post.prior[j]
+                                 else f"(mean {post.prior_mean[j]:g}, sd {post.prior_sd[j]:g})")
+        rows.append((name, prior, f"{mean:.4g}", f"[{lo:.4g}, {hi:.4g}]"))
+    generations = [(g, f"{post.tolerance[g]:.4g}", f"{post.acceptance_rate[g]:.3f}", f"{post.ess[g]:.1f}")
+                   for g in range(gens)]
+    sections = [("calibration", "Calibration", table(("", ""), about)),
+                ("posterior", "Posterior", table(("parameter", "prior", "mean", "90% interval"), rows)
+                 + embedded(plot_posterior.make_figure(post), "posterior")),
+                ("generations", "Generations", table(("generation", "tolerance", "acceptance rate",
+                                                      "effective sample size"), generations, (0, 1, 2, 3))),
+                ("observed", "What the distance compares",
+                 table(("summary", "observed", "scale"),
+                       [(n, f"{o:.6g}", f"{sc:.4g}") for n, o, sc in zip(post.summaries, post.observed, post.scale)],
+                       (1, 2)))]
+    check = os.path.join(folder, "validation.tsv")
+    if os.path.exists(check):
+        with open(check, encoding="utf-8") as f:
+            lines = [line.rstrip("\n").split("\t") for line in f if line.strip()]
+        sections.append(("validation", "Posterior predictive check (seeds the fit never used)",
+                         table(lines[0], lines[1:], (2, 3, 4, 5, 6))))
+    sections.append(("file", "Calibration file", f"<pre>{html.escape(a.get('calibration_text', ''))}</pre>"))
+    return page(f"confsim calibrate: {os.path.basename(a.get('calibration_file', folder))}", sections)
+
+
+def sensitivity_report(folder):
+    sa = studies.Sensitivity(folder)
+    a = sa.attrs
+    about = [("analysis file", a.get("sweep_file", "")), ("scenario", a.get("scenario_file", "")),
+             ("method", "Sobol indices (Saltelli design)" if sa.method == "saltelli" else "Morris elementary effects"),
+             ("design points", a.get("design_points", "")), ("runs", a.get("runs", "")),
+             ("replicates", a.get("replicates", "")), ("confsim version", a.get("confsim_version", ""))]
+    sections = [("analysis", "Analysis", table(("", ""), about)),
+                ("figure", "Indices", embedded(plot_sensitivity.make_figure(sa), "indices"))]
+    names = ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high") if sa.method == "saltelli" \
+        else ("mu_star", "mu", "sigma")
+    for s, summary in enumerate(sa.summaries):
+        rows = [[p] + [f"{sa.indices[n][s][j]:.3f}" for n in names] for j, p in enumerate(sa.parameters)]
+        share = sa.seed_share[s]
+        note = f"<p class='note'>seed's share of a run's variance: {share:.3f}</p>" if share == share else ""
+        sections.append((f"summary-{s}", summary,
+                         note + table(("parameter",) + names, rows, tuple(range(1, len(names) + 1)))))
+    sections.append(("file", "Analysis file", f"<pre>{html.escape(a.get('sweep_text', ''))}</pre>"))
+    return page(f"confsim sensitivity: {os.path.basename(a.get('sweep_file', folder))}", sections)
+
+
 def parse_arguments(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("input", metavar="RUN.h5|DIR", help="a run file, or a sweep's folder (or its manifest.h5)")
+    ap.add_argument("input", metavar="RUN.h5|DIR",
+                    help="a run file, or a folder made by confsim sweep, calibrate or sensitivity")
     ap.add_argument("-o", "--output", required=True, metavar="REPORT.html", help="the page to write")
     return ap.parse_args(argv)
 
@@ -215,12 +280,18 @@ def parse_arguments(argv=None):
 def main():
     args = parse_arguments()
     files.figure_path(args.output, (".html", ".htm"))
-    is_sweep = os.path.isdir(args.input) or os.path.basename(args.input) == "manifest.h5"
-    if os.path.isdir(args.input) and not os.path.exists(os.path.join(args.input, "manifest.h5")):
+    folder = args.input if os.path.isdir(args.input) else None
+    is_sweep = folder is not None or os.path.basename(args.input) == "manifest.h5"
+    if folder and os.path.exists(os.path.join(folder, "sensitivity.h5")):
+        text = sensitivity_report(folder)
+    elif folder and os.path.exists(os.path.join(folder, "posterior.h5")):
+        text = calibration_report(folder)
+    elif folder and not os.path.exists(os.path.join(folder, "manifest.h5")):
         raise files.InputProblem(f"{args.input}: a folder without manifest.h5, so not a sweep's folder; give a run "
                                  "file, or a folder made by confsim sweep (confsim sweep --collect DIR builds the "
                                  "manifest of an array job)")
-    text = sweep_report(args.input) if is_sweep else run_report(args.input)
+    else:
+        text = sweep_report(args.input) if is_sweep else run_report(args.input)
 
     def write(temp):
         with open(temp, "w", encoding="utf-8") as out:

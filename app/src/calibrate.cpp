@@ -28,6 +28,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Thrown on the processes that follow the leader when the leader failed; it reports the error.
+struct FollowerStopped {};
+
 const char* const kCalibrationCopy = "calibration.yaml";
 
 std::string number_text(double v) {
@@ -141,7 +144,7 @@ class Calibrator {
     write_posterior(result.generations, stopped);
     write_posterior_mean(result.generations.back());
     validate(result.generations.back());
-    if (leader_) report(result.generations, stopped);
+    leader_does([&] { report(result.generations, stopped); });
     return kExitOk;
   }
 
@@ -160,6 +163,21 @@ class Calibrator {
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 
   fs::path dir() const { return fs::path(request_.directory); }
+
+  // Work only the leader does (files every process shares), then a collective check: if it failed,
+  // the leader rethrows its error and the other processes stop quietly.
+  void leader_does(const std::function<void()>& work) {
+    std::exception_ptr failure;
+    if (leader_) try {
+        work();
+      } catch (...) {
+        failure = std::current_exception();
+      }
+    if (!executor_.all_succeeded(!failure)) {
+      if (failure) std::rethrow_exception(failure);
+      throw FollowerStopped{};
+    }
+  }
 
   sim::InputError at(const sim::SourceLocation& where, const std::string& path, const std::string& message) const {
     return sim::InputError({{where, path, message}});
@@ -207,24 +225,25 @@ class Calibrator {
   }
 
   void prepare_directory() {
-    const fs::path copy = dir() / kCalibrationCopy;
-    std::error_code error;
-    if (fs::exists(copy, error)) {
-      if (read_text_file(copy.string()) != cal_.text)
-        throw sim::InputError({{{request_.calibration_path, 0, 0, ""},
+    leader_does([&] {
+      const fs::path copy = dir() / kCalibrationCopy;
+      std::error_code error;
+      if (fs::exists(copy, error)) {
+        if (read_text_file(copy.string()) != cal_.text)
+          throw sim::InputError({{{request_.calibration_path, 0, 0, ""},
+                                  "",
+                                  "the calibration file has changed since " + request_.directory +
+                                      " was made with it; use a new output directory, or restore the file"}});
+        std::cerr << "calibrate: " << request_.directory << " holds this calibration; its runs are kept\n";
+      } else if (fs::exists(dir(), error) && !fs::is_empty(dir(), error)) {
+        throw sim::InputError({{{request_.directory, 0, 0, ""},
                                 "",
-                                "the calibration file has changed since " + request_.directory +
-                                    " was made with it; use a new output directory, or restore the file"}});
-      if (leader_) std::cerr << "calibrate: " << request_.directory << " holds this calibration; its runs are kept\n";
-    } else if (fs::exists(dir(), error) && !fs::is_empty(dir(), error)) {
-      throw sim::InputError({{{request_.directory, 0, 0, ""},
-                              "",
-                              "the output directory exists, is not empty and holds no calibration.yaml"}});
-    } else if (leader_) {
-      fs::create_directories(dir());
-      write_text_file_atomically(copy.string(), cal_.text);
-    }
-    executor_.barrier();
+                                "the output directory exists, is not empty and holds no calibration.yaml"}});
+      } else {
+        fs::create_directories(dir());
+        write_text_file_atomically(copy.string(), cal_.text);
+      }
+    });
   }
 
   sim::Sweep sweep_of() const {
@@ -244,6 +263,7 @@ class Calibrator {
     plan.runs = std::move(runs);
     plan.directory = folder.string();
     plan.show_progress = false;
+    plan.record_failures = !cal_.keep_run_files;
     plan.record_names = record_names_;
     std::vector<output::Target> all = fit_targets_;
     all.insert(all.end(), validation_targets_.begin(), validation_targets_.end());
@@ -255,8 +275,10 @@ class Calibrator {
           values.push_back(r.per_run.empty() ? std::nan("") : r.per_run.front());
       return values;
     };
-    if (leader_) fs::create_directories(folder / "runs");
-    executor_.barrier();
+    leader_does([&] {
+      fs::create_directories(folder / "runs");
+      if (!request_.under_mpi) remove_stale_temporaries((folder / "runs").string());
+    });
     return plan;
   }
 
@@ -386,7 +408,7 @@ class Calibrator {
   }
 
   void write_posterior(const std::vector<sim::Generation>& gens, const std::string& stopped) {
-    if (leader_) {
+    leader_does([&] {
       output::PosteriorTable t;
       for (const auto& p : cal_.parameters) t.parameters.push_back(p.path);
       t.priors = priors_;
@@ -414,8 +436,7 @@ class Calibrator {
                 << ", acceptance " << short_number(last.acceptance_rate()) << " (" << last.proposals
                 << " proposals, " << last.failed << " failed), effective sample size "
                 << short_number(last.effective_sample_size()) << "\n";
-    }
-    executor_.barrier();
+    });
   }
 
   // The posterior's weighted mean and 90% interval of each parameter.
@@ -435,7 +456,10 @@ class Calibrator {
 
   // A scenario extending the base with each calibrated parameter at its posterior mean.
   void write_posterior_mean(const sim::Generation& g) {
-    if (!leader_) return;
+    leader_does([&] { write_posterior_mean_file(g); });
+  }
+
+  void write_posterior_mean_file(const sim::Generation& g) {
     const auto m = marginals(g);
     std::ostringstream y;
     const std::string by = fs::path(cal_.file).filename().string();
@@ -481,7 +505,10 @@ class Calibrator {
       runs.push_back(one.front());
     }
     const auto values = run_plan(plan_in(dir() / "validation", std::move(runs)));
-    if (!leader_) return;
+    leader_does([&] { write_validation(values); });
+  }
+
+  void write_validation(const std::vector<std::vector<double>>& values) {
     std::ostringstream tsv;
     tsv << "name\tused\tobserved_low\tobserved_high\tmean\tp05\tp95\twithin\n";
     const auto row = [&](const std::string& name, const std::string& used, double low, double high, std::size_t column) {
@@ -550,11 +577,14 @@ int calibrate_command(const CalibrateRequest& request) {
               << (folder / "calibrate.sbatch").string() << "\n";
     return kExitOk;
   }
-  const bool mpi = mpi_launched();
-  std::unique_ptr<RunExecutor> executor = mpi ? mpi_executor() : local_executor(request.jobs);
+  CalibrateRequest this_run = request;
+  this_run.under_mpi = mpi_launched();
+  std::unique_ptr<RunExecutor> executor = this_run.under_mpi ? mpi_executor() : local_executor(request.jobs);
   detail::StopSignals signals;
   try {
-    return Calibrator(request, *executor).run();
+    return Calibrator(this_run, *executor).run();
+  } catch (const FollowerStopped&) {
+    return kExitFailure;  // the leader has said why
   } catch (const Interrupted& e) {
     if (executor->leader())
       std::cerr << "calibrate: stopped by " << (e.signal() == SIGINT ? "SIGINT" : "SIGTERM")

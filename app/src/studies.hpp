@@ -13,6 +13,7 @@ struct CalibrateRequest {
   bool slurm = false;  // write an sbatch script that runs the calibration under mpirun, instead of running
   int slurm_tasks = 32;
   std::string partition, time_limit = "24:00:00";
+  bool under_mpi = false;  // set by the command: started by mpirun with several ranks
 };
 
 // confsim calibrate: returns the exit code.

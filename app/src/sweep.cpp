@@ -99,19 +99,6 @@ class Progress {
   double last_line_ = 0;
 };
 
-// Temporary files of runs killed with SIGKILL (their process is gone). Only the local executor
-// does this: array tasks on other nodes have process ids this machine cannot check.
-void remove_stale_temporaries(const std::string& directory) {
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator(fs::path(directory) / "runs", error)) {
-    const std::string name = entry.path().filename().string();
-    const auto at = name.rfind(".tmp-");
-    if (name.empty() || name[0] != '.' || at == std::string::npos) continue;
-    const long pid = std::strtol(name.c_str() + at + 5, nullptr, 10);
-    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove(entry.path(), error);
-  }
-}
-
 }  // namespace
 
 std::string read_text_file(const std::string& path) {
@@ -148,6 +135,19 @@ class LocalExecutor : public RunExecutor {
 };
 }  // namespace
 
+// Temporary files of runs killed with SIGKILL (their process is gone). Only the local executor
+// does this: array tasks on other nodes have process ids this machine cannot check.
+void remove_stale_temporaries(const std::string& runs_folder) {
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(runs_folder, error)) {
+    const std::string name = entry.path().filename().string();
+    const auto at = name.rfind(".tmp-");
+    if (name.empty() || name[0] != '.' || at == std::string::npos) continue;
+    const long pid = std::strtol(name.c_str() + at + 5, nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove(entry.path(), error);
+  }
+}
+
 std::unique_ptr<RunExecutor> local_executor(int jobs) { return std::make_unique<LocalExecutor>(jobs); }
 
 SweepPlan prepare_sweep(const SweepRequest& request, bool create_directory) {
@@ -160,12 +160,17 @@ SweepPlan prepare_sweep(const SweepRequest& request, bool create_directory) {
     const auto base = load(plan.sweep.scenario, {}, plan.sweep.ticks);
     for (auto& p : plan.sweep.parameters) try {
         p.whole = p.kind == sim::SweepParameter::Kind::uniform &&
-                  base->parameter(p.path).spec->type == sim::ValueType::integer;
+                  (base->parameter(p.path).spec->type == sim::ValueType::integer ||
+                   base->parameter(p.path).spec->type == sim::ValueType::integer_or_keyword);
       } catch (const std::out_of_range&) {  // an unknown path: the design points' check names it
       }
   }
   plan.runs = sim::expand_sweep(plan.sweep);
   plan.directory = request.directory;
+  // A sensitivity design spans corners no one has tried: a point that makes an invalid scenario is
+  // counted as failed, and its rows left out of the indices, rather than stopping the analysis.
+  plan.record_failures = !plan.sweep.keep_run_files && (plan.sweep.design == sim::Sweep::Design::saltelli ||
+                                                        plan.sweep.design == sim::Sweep::Design::morris);
   // Every design point must make a valid scenario before anything runs.
   std::set<std::vector<std::string>> checked;
   for (const auto& run : plan.runs) {
@@ -259,7 +264,15 @@ std::vector<double> run_summaries(const SweepPlan& plan, const sim::SweepRun& ru
 
 bool run_one(const SweepPlan& plan, const sim::SweepRun& run) {
   if (run_finished(plan, run)) return false;
-  const auto scenario = load(plan.sweep.scenario, run.overrides, plan.sweep.ticks);
+  sim::ScenarioPtr scenario;
+  try {
+    scenario = load(plan.sweep.scenario, run.overrides, plan.sweep.ticks);
+  } catch (const sim::InputError& e) {
+    if (!plan.record_failures) throw;
+    output::write_summary_record(run_path(plan, run), run, 0, record_names(plan),
+                                 std::vector<double>(record_names(plan).size(), std::nan("")), e.what());
+    return true;
+  }
   try {
     if (plan.sweep.keep_run_files) {
       detail::run_loaded(scenario, run_path(plan, run), run.seed, 1, false);
@@ -273,6 +286,11 @@ bool run_one(const SweepPlan& plan, const sim::SweepRun& run) {
                                    record_names(plan), values);
     }
   } catch (sim::NumericError& e) {
+    if (plan.record_failures) {
+      output::write_summary_record(run_path(plan, run), run, 0, record_names(plan),
+                                   std::vector<double>(record_names(plan).size(), std::nan("")), e.what());
+      return true;
+    }
     std::string settings;
     for (const auto& o : run.overrides) settings += " --set " + o;
     e.add_context("run " + std::to_string(run.index) + " of the sweep (seed " + std::to_string(run.seed) + settings + ")");
@@ -409,7 +427,7 @@ int sweep_command(const SweepRequest& request) {
   detail::StopSignals signals;
   const SweepPlan plan = prepare_sweep(request, true);
   if (plan.resuming) std::cerr << "sweep: " << request.directory << " holds this sweep; finished runs are kept\n";
-  if (plan.resuming && request.tasks <= 0) remove_stale_temporaries(plan.directory);
+  if (plan.resuming && request.tasks <= 0) remove_stale_temporaries((fs::path(plan.directory) / "runs").string());
   std::vector<std::int64_t> mine;
   for (const auto& run : plan.runs)
     if (request.tasks <= 0 || run.index % request.tasks == request.task) mine.push_back(run.index);

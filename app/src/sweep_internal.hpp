@@ -38,6 +38,10 @@ struct SweepPlan {
   // the sweep's summaries.
   std::vector<std::string> record_names;
   std::function<std::vector<double>(const std::string& run_file)> summarise;
+  // A run whose values make an invalid scenario, or lead the model to a number it cannot use, is
+  // recorded as failed (its summaries NaN, the reason kept) instead of stopping everything. Needs
+  // run_files: discard.
+  bool record_failures = false;
 };
 
 // Whether the run at this position of the plan has finished (its file, or its summaries record).
@@ -70,10 +74,17 @@ class RunExecutor {
   virtual SweepOutcome run(const SweepPlan& plan) = 0;
   virtual bool leader() const { return true; }  // the process that writes shared files and reports
   virtual void barrier() {}                      // every process has reached this point
+  // Every process says whether its part went well; true when all did (a collective step: the
+  // leader's failure reaches the others instead of leaving them waiting at the next barrier).
+  virtual bool all_succeeded(bool mine) { return mine; }
   virtual std::string describe() const = 0;      // "2 threads", "4 MPI ranks"
 };
 std::unique_ptr<RunExecutor> local_executor(int jobs);  // jobs ≤ 0: all cores
 std::unique_ptr<RunExecutor> mpi_executor();            // MPI_Init now, MPI_Finalize when destroyed
+
+// Removes the temporary files in a runs/ folder whose process is gone (killed with SIGKILL). Only
+// for processes of this machine: a process id of another node cannot be checked here.
+void remove_stale_temporaries(const std::string& runs_folder);
 
 std::string read_text_file(const std::string& path);
 void write_text_file_atomically(const std::string& path, const std::string& text);

@@ -139,6 +139,11 @@ class MpiExecutor : public RunExecutor {
   }
   bool leader() const override { return rank_ == 0; }
   void barrier() override { MPI_Barrier(MPI_COMM_WORLD); }
+  bool all_succeeded(bool mine) override {
+    int ok = mine ? 1 : 0, all = 0;
+    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    return all == 1;
+  }
   std::string describe() const override { return std::to_string(size_) + " MPI ranks"; }
 
  private:

@@ -114,9 +114,16 @@ std::string exact(double v) {
 }  // namespace
 
 void write_summary_record(const std::string& path, const sim::SweepRun& run, double wall_seconds,
-                          const std::vector<std::string>& names, const std::vector<double>& values) {
+                          const std::vector<std::string>& names, const std::vector<double>& values,
+                          const std::string& failure) {
   std::ostringstream text;
   text << "confsim_summaries\t1\nseed\t" << run.seed << "\n";
+  if (!failure.empty()) {
+    std::string one_line = failure;
+    for (auto& c : one_line)
+      if (c == '\n' || c == '\t') c = ' ';
+    text << "failed\t" << one_line << "\n";
+  }
   for (const auto& o : run.overrides) text << "override\t" << o << "\n";
   text << "wall_seconds\t" << exact(wall_seconds) << "\n";
   for (std::size_t i = 0; i < names.size(); ++i) text << "summary\t" << names[i] << "\t" << exact(values[i]) << "\n";

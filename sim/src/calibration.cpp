@@ -132,9 +132,10 @@ class CalibrationReader : public YamlReader {
     if (kind == "uniform" || kind == "log_uniform") {
       problems_.reject_unknown_keys(body, at, {"from", "to"});
       p.prior.kind = kind == "uniform" ? Prior::Kind::uniform : Prior::Kind::log_uniform;
+      const std::size_t before = problems_.count();
       p.prior.low = number(body, "from", at);
       p.prior.high = number(body, "to", at);
-      if (!(p.prior.low < p.prior.high)) problems_.add(body, at, "expected from < to");
+      if (problems_.count() == before && !(p.prior.low < p.prior.high)) problems_.add(body, at, "expected from < to");
       if (kind == "log_uniform" && !(p.prior.low > 0)) problems_.add(body, at, "a log-uniform prior needs from > 0");
     } else if (kind == "normal" || kind == "truncated_normal") {
       const bool truncated = kind == "truncated_normal";

@@ -34,8 +34,10 @@ double run_wall_seconds(const std::string& path);
 // with the run's seed and overrides (so a record made for another run is never taken for it), its
 // wall time and each summary by name, numbers in hexadecimal floating point (exact).
 std::string summary_record_name(std::int64_t index);  // runs/run_NNNNNN.summaries
+// A failed run's record has NaN values and the reason it failed.
 void write_summary_record(const std::string& path, const sim::SweepRun& run, double wall_seconds,
-                          const std::vector<std::string>& names, const std::vector<double>& values);
+                          const std::vector<std::string>& names, const std::vector<double>& values,
+                          const std::string& failure = "");
 // True, with the values in the order of `names`, when the record is complete and was made for this run.
 bool read_summary_record(const std::string& path, const sim::SweepRun& run, const std::vector<std::string>& names,
                          std::vector<double>& values, double& wall_seconds);
