@@ -4,7 +4,9 @@
 // moment and started again recomputes what it had and writes the same posterior, byte for byte.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
@@ -93,7 +95,7 @@ std::pair<std::optional<sim::Date>, std::optional<sim::Date>> window_of(const ou
 std::vector<output::Target> select_targets(const sim::TargetSelection& selection) {
   std::vector<output::Target> out;
   for (auto& t : output::load_targets(selection.file)) {
-    if (t.report_only || t.by_construction || t.observed || t.min_share) continue;
+    if (t.report_only || t.by_construction || t.observed) continue;
     const auto [from, to] = window_of(t);
     if (selection.until && (!to || *to > *selection.until)) continue;
     if (selection.from && (!from || *from < *selection.from)) continue;
@@ -102,8 +104,8 @@ std::vector<output::Target> select_targets(const sim::TargetSelection& selection
   if (out.empty())
     throw sim::InputError({{selection.where, "targets",
                             "no target of " + selection.file +
-                                " can be fitted in these dates (report-only, by-construction, observed-file and "
-                                "share targets are left out)"}});
+                                " can be fitted in these dates (report-only, by-construction and observed-file "
+                                "targets are left out)"}});
   return out;
 }
 
@@ -510,23 +512,29 @@ class Calibrator {
 
   void write_validation(const std::vector<std::vector<double>>& values) {
     std::ostringstream tsv;
-    tsv << "name\tused\tobserved_low\tobserved_high\tmean\tp05\tp95\twithin\n";
-    const auto row = [&](const std::string& name, const std::string& used, double low, double high, std::size_t column) {
+    tsv << "name\tused\tobserved_low\tobserved_high\tmean\tp05\tp95\tshare_within\tpass\n";
+    // A target passes as `confsim check` says: its mean within the range, or (with min_share) enough
+    // runs within it; a summary passes when the runs' mean is within one scale of the observed value.
+    const auto row = [&](const std::string& name, const std::string& used, double low, double high,
+                         std::optional<double> min_share, std::size_t column) {
       std::vector<double> x;
       for (const auto& v : values) x.push_back(v[column]);
       double mean = 0;
       for (double v : x) mean += v / static_cast<double>(x.size());
-      const bool within = mean >= low && mean <= high;
+      const double share = static_cast<double>(std::count_if(x.begin(), x.end(), [&](double v) {
+                             return v >= low && v <= high;
+                           })) / static_cast<double>(x.size());
+      const bool pass = min_share ? share >= *min_share : mean >= low && mean <= high;
       tsv << name << "\t" << used << "\t" << low << "\t" << high << "\t" << mean << "\t" << sim::quantile(x, 0.05)
-          << "\t" << sim::quantile(x, 0.95) << "\t" << (within ? "yes" : "no") << "\n";
+          << "\t" << sim::quantile(x, 0.95) << "\t" << share << "\t" << (pass ? "yes" : "no") << "\n";
     };
     std::size_t column = 0;
     for (std::size_t i = 0; i < cal_.summaries.size(); ++i, ++column) {
       const auto& t = terms_[i];
-      row(cal_.summaries[i].name, "fitted", t.value - t.scale, t.value + t.scale, column);
+      row(cal_.summaries[i].name, "fitted", t.value - t.scale, t.value + t.scale, std::nullopt, column);
     }
-    for (const auto& t : fit_targets_) row(t.name, "fitted", t.low, t.high, column++);
-    for (const auto& t : validation_targets_) row(t.name, "held out", t.low, t.high, column++);
+    for (const auto& t : fit_targets_) row(t.name, "fitted", t.low, t.high, t.min_share, column++);
+    for (const auto& t : validation_targets_) row(t.name, "held out", t.low, t.high, t.min_share, column++);
     write_text_file_atomically((dir() / "validation.tsv").string(), tsv.str());
   }
 

@@ -78,6 +78,18 @@ v = ds["values"].isel(generation=-1)
 assert float(v.sel(parameter="government.legitimacy").min()) >= 0.6 and float(v.sel(parameter="cops.density").max()) <= 0.06
 assert ds.attrs["stopped_by"] == "generations" and "confsim_calibration" in ds.attrs["calibration_text"]
 PY
+# R reads the posterior as docs/calibration.md shows (the same means as xarray's).
+if Rscript -e 'quit(status = if (requireNamespace("ncdf4", quietly = TRUE)) 0 else 1)' >/dev/null 2>&1; then
+  Rscript -e 'library(ncdf4); nc <- nc_open(commandArgs(TRUE)[1]); v <- ncvar_get(nc, "values"); w <- ncvar_get(nc, "weights")
+    p <- ncvar_get(nc, "parameter"); g <- dim(v)[3]; stopifnot(all(as.vector(p) == c("government.legitimacy", "cops.density")))
+    cat(sprintf("%.12f", weighted.mean(v[1, , g], w[, g])), "\n")' "$work/two/posterior.h5" >"$work/r.txt" 2>&1 &&
+  /usr/bin/python3 -c "
+import sys, xarray as xr
+ds = xr.open_dataset(sys.argv[1], engine='h5netcdf').isel(generation=-1)
+m = float((ds['values'].sel(parameter='government.legitimacy') * ds['weights']).sum() / ds['weights'].sum())
+assert abs(m - float(open(sys.argv[2]).read().split()[0])) < 1e-9, (m, open(sys.argv[2]).read())
+" "$work/two/posterior.h5" "$work/r.txt" && ok || { bad "R reads posterior.h5"; cat "$work/r.txt"; }
+fi
 "$confsim" explain "$work/two/posterior_mean.yaml" >"$work/explain.txt" 2>&1 && grep -q "calibrated.*by cal.yaml: posterior mean" "$work/explain.txt" &&
   ok || { bad "posterior_mean.yaml is a scenario whose values say they were calibrated"; head -5 "$work/explain.txt"; }
 [ "$(wc -l < "$work/two/validation.tsv")" -eq 3 ] && ok || bad "validation.tsv: a row per summary"
