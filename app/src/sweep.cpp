@@ -171,9 +171,21 @@ SweepPlan prepare_sweep(const SweepRequest& request, bool create_directory) {
   // counted as failed, and its rows left out of the indices, rather than stopping the analysis.
   plan.record_failures = !plan.sweep.keep_run_files && (plan.sweep.design == sim::Sweep::Design::saltelli ||
                                                         plan.sweep.design == sim::Sweep::Design::morris);
-  // Every design point must make a valid scenario before anything runs.
+  // Every design point must make a valid scenario before anything runs; for a sensitivity design,
+  // whose corners no one has tried, only each parameter's path is checked here and an invalid
+  // point is counted as failed when it comes.
   std::set<std::vector<std::string>> checked;
+  if (plan.record_failures) {
+    const auto base = load(plan.sweep.scenario, {}, plan.sweep.ticks);
+    for (const auto& p : plan.sweep.parameters) try {
+        base->parameter(p.path);
+      } catch (const std::out_of_range&) {
+        throw sim::InputError(
+            {{p.where, "parameters." + p.path, "the scenario " + plan.sweep.scenario + " has no parameter " + p.path}});
+      }
+  }
   for (const auto& run : plan.runs) {
+    if (plan.record_failures) break;
     if (!checked.insert(run.overrides).second) continue;
     try {
       load(plan.sweep.scenario, run.overrides, plan.sweep.ticks);

@@ -350,7 +350,12 @@ std::vector<SweepRun> expand_sweep(const Sweep& sweep) {
       run.index = static_cast<std::int64_t>(runs.size());
       run.point = static_cast<std::int64_t>(point);
       run.replicate = r;
-      run.seed = sweep_run_seed(sweep.master_seed, run.index);
+      // A Morris trajectory's points share their seeds (common random numbers): an elementary effect
+      // is then the change one parameter makes, not that plus the difference of two seeds' noise.
+      const auto seed_index = sweep.design == Sweep::Design::morris
+                                  ? static_cast<std::int64_t>(point / (sweep.parameters.size() + 1)) * sweep.replicates + r
+                                  : run.index;
+      run.seed = sweep_run_seed(sweep.master_seed, seed_index);
       run.values = points[point];
       for (std::size_t j = 0; j < sweep.parameters.size(); ++j)
         run.overrides.push_back(sweep.parameters[j].path + "=" + points[point][j]);

@@ -159,6 +159,9 @@ for fig in "plot_posterior.py $work/two -o $work/posterior.png --truth governmen
            "report.py $work/two -o $work/calibration.html" "report.py $work/sa_saltelli -o $work/sensitivity.html"; do
   /usr/bin/python3 $source_dir/scripts/$fig >/dev/null 2>"$work/fig.log" && ok || { bad "$fig"; cat "$work/fig.log"; }
 done
+/usr/bin/python3 "$source_dir/scripts/posterior_runs.py" "$work/two" "$run2" -o "$work/draws" --draws 3 --jobs 2 --confsim "$confsim" \
+  >/dev/null 2>"$work/draws.log" && [ "$(ls "$work/draws"/draw_*.h5 | wc -l)" -eq 3 ] && [ "$(wc -l < "$work/draws/draws.tsv")" -eq 4 ] &&
+  "$confsim" info "$work/draws/draw_002.h5" | grep -q "government.legitimacy" && ok || { bad "posterior_runs.py"; cat "$work/draws.log"; }
 /usr/bin/python3 "$source_dir/scripts/plot_posterior.py" "$work/sa_saltelli" -o "$work/x.png" 2>"$work/fig.log"; code=$?
 [ $code -eq 2 ] && grep -q "no such file" "$work/fig.log" && ok || { bad "plot_posterior.py of a folder without a posterior: exit $code"; cat "$work/fig.log"; }
 

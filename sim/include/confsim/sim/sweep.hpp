@@ -68,7 +68,8 @@ Sweep load_sweep(const std::string& path);
 Sweep load_sweep_text(const std::string& text, const std::string& path);
 // The run list: design points × replicates, point-major.
 std::vector<SweepRun> expand_sweep(const Sweep& sweep);
-// The seed of run `index`: a keyed draw, independent of every other run.
+// The seed of run `index`: a keyed draw, independent of every other run. (A Morris design's runs
+// take the seed of index trajectory × replicates + replicate: a trajectory's points share seeds.)
 std::uint64_t sweep_run_seed(std::uint64_t master_seed, std::int64_t index);
 std::string to_string(Sweep::Design design);
 // The first n points of the (unscrambled) Sobol sequence in `dims` dimensions, Joe and Kuo's
