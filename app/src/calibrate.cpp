@@ -109,6 +109,28 @@ std::vector<output::Target> select_targets(const sim::TargetSelection& selection
   return out;
 }
 
+// Makes DIR for a calibration (with the file as given, DIR/calibration.yaml), or checks that DIR
+// was made with this very file; true when it was (a resume).
+bool prepare_calibration_directory(const CalibrateRequest& request, const std::string& text) {
+  const fs::path dir(request.directory), copy = dir / kCalibrationCopy;
+  std::error_code error;
+  if (fs::exists(copy, error)) {
+    if (read_text_file(copy.string()) != text)
+      throw sim::InputError({{{request.calibration_path, 0, 0, ""},
+                              "",
+                              "the calibration file has changed since " + request.directory +
+                                  " was made with it; use a new output directory, or restore the file"}});
+    return true;
+  }
+  if (fs::exists(dir, error) && !fs::is_empty(dir, error))
+    throw sim::InputError({{{request.directory, 0, 0, ""},
+                            "",
+                            "the output directory exists, is not empty and holds no calibration.yaml"}});
+  fs::create_directories(dir);
+  write_text_file_atomically(copy.string(), text);
+  return false;
+}
+
 class Calibrator {
  public:
   Calibrator(const CalibrateRequest& request, RunExecutor& executor)
@@ -228,23 +250,8 @@ class Calibrator {
 
   void prepare_directory() {
     leader_does([&] {
-      const fs::path copy = dir() / kCalibrationCopy;
-      std::error_code error;
-      if (fs::exists(copy, error)) {
-        if (read_text_file(copy.string()) != cal_.text)
-          throw sim::InputError({{{request_.calibration_path, 0, 0, ""},
-                                  "",
-                                  "the calibration file has changed since " + request_.directory +
-                                      " was made with it; use a new output directory, or restore the file"}});
+      if (prepare_calibration_directory(request_, cal_.text))
         std::cerr << "calibrate: " << request_.directory << " holds this calibration; its runs are kept\n";
-      } else if (fs::exists(dir(), error) && !fs::is_empty(dir(), error)) {
-        throw sim::InputError({{{request_.directory, 0, 0, ""},
-                                "",
-                                "the output directory exists, is not empty and holds no calibration.yaml"}});
-      } else {
-        fs::create_directories(dir());
-        write_text_file_atomically(copy.string(), cal_.text);
-      }
     });
   }
 
@@ -576,7 +583,8 @@ std::string calibrate_sbatch(const CalibrateRequest& request, const std::string&
 
 int calibrate_command(const CalibrateRequest& request) {
   if (request.slurm) {
-    sim::load_calibration(request.calibration_path);  // refuse a bad file now, not in the queue
+    // A bad file is refused now, not in the queue; the directory is made (or checked) as a run would.
+    prepare_calibration_directory(request, sim::load_calibration(request.calibration_path).text);
     const fs::path folder = fs::path(request.directory) / "slurm";
     fs::create_directories(folder);
     write_text_file_atomically((folder / "calibrate.sbatch").string(),
