@@ -20,78 +20,6 @@ bool mpi_launched() {
   return false;
 }
 
-int run_sweep_mpi(const SweepRequest& request) {
-  MPI_Init(nullptr, nullptr);
-  int rank = 0, size = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  const auto finish = [](int code) {
-    MPI_Finalize();
-    return code;
-  };
-  SweepPlan plan;
-  int prepared = 1;
-  if (rank == 0) {
-    try {
-      plan = prepare_sweep(request, true);
-    } catch (const sim::InputError& e) {
-      for (const auto& d : e.diagnostics()) std::cerr << d.describe() << "\n";
-      prepared = 0;
-    } catch (const std::exception& e) {
-      std::cerr << "confsim: error: " << e.what() << "\n";
-      prepared = 0;
-    }
-  }
-  MPI_Bcast(&prepared, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  if (!prepared) return finish(kExitInvalidInput);
-  if (rank != 0) plan = prepare_sweep(request, false);
-
-  std::int64_t counter = 0;
-  MPI_Win window;
-  MPI_Win_create(rank == 0 ? &counter : nullptr, rank == 0 ? sizeof counter : 0, sizeof counter, MPI_INFO_NULL,
-                 MPI_COMM_WORLD, &window);
-  const auto next = [&]() -> std::int64_t {
-    const std::int64_t one = 1;
-    std::int64_t got = 0;
-    MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, window);
-    MPI_Fetch_and_op(&one, &got, MPI_INT64_T, 0, 0, MPI_SUM, window);
-    MPI_Win_unlock(0, window);
-    return got;
-  };
-  detail::StopSignals signals;
-  int failed = 0;
-  SweepOutcome outcome;
-  try {
-    outcome = execute_runs(plan, {}, 1, next);
-  } catch (const std::exception& e) {
-    std::cerr << "confsim: rank " << rank << ": error: " << e.what() << "\n";
-    failed = 1;
-  }
-  MPI_Barrier(MPI_COMM_WORLD);
-  MPI_Win_free(&window);
-  unsigned long long ran = outcome.ran, total_ran = 0;
-  int any_failed = 0, stopped = outcome.stopped_by, any_stopped = 0;
-  MPI_Reduce(&ran, &total_ran, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
-  MPI_Allreduce(&failed, &any_failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-  MPI_Allreduce(&stopped, &any_stopped, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-  int code = any_failed ? kExitFailure : any_stopped ? 128 + any_stopped : kExitOk;
-  if (rank == 0 && code == kExitOk) {
-    try {
-      const std::size_t finished = collect_sweep(plan);
-      std::cout << "wrote " << request.directory << "/manifest.h5 (" << finished << "/" << plan.runs.size() << " runs; "
-                << total_ran << " made now by " << size << " ranks)\n";
-      if (request.after_collect) request.after_collect(plan);
-    } catch (const std::exception& e) {
-      std::cerr << "confsim: error: " << e.what() << "\n";
-      code = kExitFailure;
-    }
-  } else if (rank == 0 && any_stopped) {
-    std::cerr << "sweep: stopped; finished runs are kept. Resume with: mpirun … confsim sweep " << request.sweep_path
-              << " -o " << request.directory << " --resume\n";
-  }
-  return finish(code);
-}
-
 namespace {
 
 class MpiExecutor : public RunExecutor {
@@ -153,6 +81,53 @@ class MpiExecutor : public RunExecutor {
 }  // namespace
 
 std::unique_ptr<RunExecutor> mpi_executor() { return std::make_unique<MpiExecutor>(); }
+
+int run_sweep_mpi(const SweepRequest& request) {
+  MpiExecutor executor;
+  const bool leader = executor.leader();
+  SweepPlan plan;
+  bool prepared = true;
+  if (leader) {
+    try {
+      plan = prepare_sweep(request, true);
+    } catch (const sim::InputError& e) {
+      for (const auto& d : e.diagnostics()) std::cerr << d.describe() << "\n";
+      prepared = false;
+    } catch (const std::exception& e) {
+      std::cerr << "confsim: error: " << e.what() << "\n";
+      prepared = false;
+    }
+  }
+  if (!executor.all_succeeded(prepared)) return kExitInvalidInput;
+  if (!leader) plan = prepare_sweep(request, false);
+  detail::StopSignals signals;
+  SweepOutcome outcome;
+  try {
+    outcome = executor.run(plan);
+  } catch (const std::exception& e) {
+    std::cerr << "confsim: error: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  if (outcome.stopped_by) {
+    if (leader)
+      std::cerr << "sweep: stopped; finished runs are kept. Resume with: mpirun … confsim " << request.command << " "
+                << request.sweep_path << " -o " << request.directory << " --resume\n";
+    return 128 + outcome.stopped_by;
+  }
+  if (!leader) return kExitOk;
+  try {
+    const std::size_t finished = collect_sweep(plan);
+    std::cout << "wrote " << request.directory << "/manifest.h5 (" << finished << "/" << plan.runs.size() << " runs; "
+              << outcome.ran << " made now by " << executor.describe() << ")\n";
+    if (request.after_collect) request.after_collect(plan);
+  } catch (const std::exception& e) {
+    std::cerr << "confsim: error: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+
 
 #else
 

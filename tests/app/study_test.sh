@@ -145,6 +145,12 @@ m = xr.open_dataset(sys.argv[1] + "/sa_morris/sensitivity.h5", engine="h5netcdf"
 assert np.isfinite(m["mu_star"]).all() and (m["mu_star"] >= abs(m["mu"]) - 1e-12).all()
 assert int(m["failed_points"][0]) == 0
 PY
+if [ -n "$mpiexec" ]; then
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+  "$mpiexec" --allow-run-as-root --oversubscribe -x ASAN_OPTIONS -np 2 "$confsim" sensitivity "$work/saltelli.yaml" -o "$work/sa_mpi" \
+    >"$work/sa_mpi.log" 2>&1 && grep -q "by 2 MPI ranks" "$work/sa_mpi.log" && cmp -s "$work/sa_saltelli/sensitivity.h5" "$work/sa_mpi/sensitivity.h5" &&
+    ok || { bad "a sensitivity analysis on 2 MPI ranks differs"; tail -5 "$work/sa_mpi.log"; }
+fi
 "$confsim" sensitivity "$work/saltelli.yaml" -o "$work/sa_killed" --jobs 1 >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 200); do [ -d "$work/sa_killed/runs" ] && break; sleep 0.05; done

@@ -35,7 +35,7 @@ if [ -n "$mpiexec" ]; then
   # The same sweep code runs leak-checked in the local sweeps above and below.
   ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
   "$mpiexec" --allow-run-as-root --oversubscribe -x ASAN_OPTIONS -np 2 "$confsim" sweep "$sweep" -o "$work/mpi" >"$work/mpi.log" 2>&1 &&
-    grep -q "by 2 ranks" "$work/mpi.log" && same_runs "$work/local" "$work/mpi" && ok || { bad "2-rank MPI sweep"; cat "$work/mpi.log"; }
+    grep -q "by 2 MPI ranks" "$work/mpi.log" && same_runs "$work/local" "$work/mpi" && ok || { bad "2-rank MPI sweep"; cat "$work/mpi.log"; }
 fi
 
 for t in 0 1 2; do "$confsim" sweep "$sweep" -o "$work/tasks" --task $t --tasks 3 >/dev/null 2>&1 || bad "task $t"; done
