@@ -9,6 +9,7 @@
 // threads, ranks or restarts.
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,7 +25,8 @@ struct Prior {
   // (resolved once the scenario is loaded, then uniform).
   enum class Kind { uniform, log_uniform, normal, truncated_normal, declared_range };
   Kind kind = Kind::declared_range;
-  double low = -1.0 / 0.0, high = 1.0 / 0.0;  // uniform, log_uniform, truncated_normal
+  double low = -std::numeric_limits<double>::infinity();  // uniform, log_uniform, truncated_normal
+  double high = std::numeric_limits<double>::infinity();
   double mean = 0, sd = 1;                    // normal, truncated_normal
 
   double density(double x) const;  // 0 outside the support; normalised
