@@ -1,8 +1,12 @@
 
 
-// Epstein's Model I on the engine's phases. Every rule reads a snapshot and writes only its own
-// slot; where two agents want the same cell or the same suspect, the lower of two keyed random
-// priorities wins, so the outcome never depends on thread count or visiting order.
+// Epstein's Model I under two activation schemes (rules.activation).
+// Random-sequential: every agent takes its turn in a fresh random order each tick, acting on the
+// lattice as the agents before it left it; serial, with the counts of cops and actives around each
+// cell kept up to date as agents move and change state, so that a decision is a lookup.
+// Synchronous: every rule reads a snapshot and writes only its own slot; where two agents want the
+// same cell or the same suspect, the lower of two keyed random priorities wins, so the outcome
+// never depends on thread count or visiting order.
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -46,6 +50,8 @@ Parameters Parameters::from(const sim::Scenario& s) {
                                                : RatioRounding::none;
   p.self_count = s.word("rules.self_count") == "twice_when_active" ? SelfCount::twice_when_active : SelfCount::once;
   p.order = s.word("rules.order") == "act_then_move" ? Order::act_then_move : Order::move_then_act;
+  p.activation = s.word("rules.activation") == "synchronous" ? Activation::synchronous : Activation::random_sequential;
+  p.cops_step_onto_arrest = s.flag("cops.step_onto_arrest");
   return p;
 }
 
@@ -130,14 +136,19 @@ class Claims {
   std::vector<sim::Offset> displacement_;
 };
 
-// The movers of one row of one kind, and what the sampler needs for them.
+// Movers of one kind gathered over rows, and what the sampler needs for them: picked in batches
+// of at least kMoverBatch (when the rows hold as many), so that the sampler's vector form does most
+// of the work even on a narrow lattice.
+constexpr std::size_t kMoverBatch = 256;
 struct Movers {
-  std::vector<std::uint32_t> columns, ids, centres, priorities;
+  std::vector<std::uint32_t> columns, rows, ids, centres, priorities;
   std::vector<std::int32_t> picks;
   sim::WindowSampler::Scratch scratch;
   std::size_t n = 0;
   explicit Movers(std::uint32_t width)
-      : columns(width), ids(width), centres(width), priorities(width), picks(width) {}
+      : columns(width + kMoverBatch), rows(width + kMoverBatch), ids(width + kMoverBatch),
+        centres(width + kMoverBatch), priorities(width + kMoverBatch), picks(width + kMoverBatch) {}
+  bool full() const { return n >= kMoverBatch; }
 };
 
 // What a kind of mover needs to claim the cell it picked, by offset index: the step to it in
@@ -194,6 +205,23 @@ constexpr std::uint32_t counted(std::int8_t code) {
   return static_cast<std::uint32_t>(code == cop) | sim::in_high_lane(static_cast<std::uint32_t>(code == active));
 }
 
+// Random-sequential activation: the cells of a window around a cell, by offset index, as the step
+// in cells where the window does not cross the lattice's edge; elsewhere each shifted coordinate is
+// looked up (wrapped on a torus, kOffLattice beyond the edge of a bounded lattice), so that no turn
+// divides.
+constexpr std::uint32_t kOffLattice = UINT32_MAX;
+struct WindowCells {
+  const sim::Window* window;
+  std::vector<std::ptrdiff_t> steps;
+  sim::SmallRangeDraws probes;  // a uniform offset index from 16 random bits
+};
+
+// Where an agent stands during a tick's turns.
+struct Spot {
+  std::uint32_t x, y;
+  CellIndex cell;
+};
+
 class EpsteinModel final : public sim::Model {
  public:
   EpsteinModel(const Parameters& p, std::uint64_t seed)
@@ -213,7 +241,12 @@ class EpsteinModel final : public sim::Model {
         suspects_(cop_window_, actives_),
         citizen_move_table_(move_table(citizen_moves_)),
         cop_move_table_(move_table(cop_moves_)),
-        arrest_odds_(p.arrest_constant, p.rounding, kOddsSide, kOddsSide) {
+        arrest_odds_(p.arrest_constant, p.rounding, kOddsSide, kOddsSide),
+        shifted_x_(shifted_coordinates(p.width)),
+        shifted_y_(shifted_coordinates(p.height)),
+        citizen_cells_(window_cells(citizen_window_)),
+        cop_cells_(window_cells(cop_window_)),
+        same_windows_(citizen_window_.offsets() == cop_window_.offsets()) {
     const std::int64_t cells = lattice_.cell_count();
     const auto share_of_cells = [&](double density) {
       return std::llround(density * static_cast<double>(cells));
@@ -295,6 +328,10 @@ class EpsteinModel final : public sim::Model {
   }
 
   void act_field_agents(std::int64_t tick) override {
+    if (p_.activation == Activation::random_sequential) {
+      timed("take_turns", [&] { take_turns(tick); });
+      return;
+    }
     if (p_.order == Order::move_then_act) move(tick);
     timed("count_windows", [&] { counter_.rebuild([&](CellIndex c) { return counted(code_[c]); }); });
     timed("decide", [&] { decide(); });
@@ -303,9 +340,19 @@ class EpsteinModel final : public sim::Model {
 
   void resolve(std::int64_t tick) override {
     std::int64_t arrests = 0;
-    timed("apply_arrests", [&] { arrests = apply_arrests(tick); });
-    if (p_.order == Order::act_then_move) move(tick);
-    timed("release", [&] { release(tick); });
+    if (p_.activation == Activation::random_sequential) {
+      arrests = sequential_arrests_;
+      sequential_arrests_ = 0;
+      timed("release", [&] {
+        admit_to_jail(arrivals_);
+        arrivals_.clear();
+        release_after_count_down(tick);
+      });
+    } else {
+      timed("apply_arrests", [&] { arrests = apply_arrests(tick); });
+      if (p_.order == Order::act_then_move) move(tick);
+      timed("release", [&] { release(tick); });
+    }
     arrests_last_tick_ = arrests;
     if (arrests > 0) pending_events_.push_back({tick, 0, 0, 0, 0, 0, 0, arrests});
   }
@@ -338,6 +385,7 @@ class EpsteinModel final : public sim::Model {
     std::erase_if(jail_, [&](const Prisoner& p) {
       return std::binary_search(leaving_jail.begin(), leaving_jail.end(), p.citizen);
     });
+    window_counts_stale_ = true;
   }
 
   void observe(std::vector<double>& series) const override {
@@ -541,9 +589,32 @@ class EpsteinModel final : public sim::Model {
   std::vector<Prisoner> jail_;           // citizens jailed off the lattice, in citizen order
   std::vector<Departed> removed_;
   std::int64_t arrests_last_tick_ = 0;
+  bool any_suspects_ = false;  // whether choose_arrests found an active citizen this tick
   sim::WindowSampler::Scratch release_scratch_;
   mutable std::vector<std::pair<std::uint32_t, Where>> snapshot_scratch_;  // sorting citizens for snapshots
   std::vector<sim::EventRecord> pending_events_;
+
+  // Random-sequential activation's state.
+  struct Turn {
+    std::uint32_t agent;
+    Spot at;
+  };
+  std::vector<std::uint32_t> shifted_x_, shifted_y_;  // see cell_of()
+  WindowCells citizen_cells_, cop_cells_;
+  bool same_windows_;  // citizens and cops see the same cells: a cop's suspects are in window_counts_
+  // Per cell, the cops (low lane) and active citizens (high lane) in a citizen's window around it,
+  // the cell itself left out; rebuilt after agents leave by a scheduled event.
+  std::vector<std::uint32_t> window_counts_;
+  bool window_counts_stale_ = true;
+  std::vector<Turn> turns_;
+  std::vector<std::uint32_t> turn_ids_, turn_lanes_;  // per turn, its stream's agent id and lane
+  std::vector<sim::CompactStream::Block> turn_blocks_;  // per turn, its stream's first block
+  std::vector<Prisoner> arrivals_;  // jailed off the lattice this tick, in arrest order
+  std::int64_t sequential_arrests_ = 0;
+
+  // An agent's draws on its turn (Purpose::sequential_turn): the generator whose first blocks
+  // are computed for every turn of a tick at once.
+  using TurnStream = sim::CompactStream;
 
   bool is_cop(std::uint32_t agent) const { return agent >= n_citizens_; }
   StreamOwner owner_of(std::uint32_t agent) const { return is_cop(agent) ? StreamOwner::cop : StreamOwner::citizen; }
@@ -553,6 +624,259 @@ class EpsteinModel final : public sim::Model {
   }
 
 
+
+  // ---- Random-sequential activation ----
+
+
+  WindowCells window_cells(const sim::Window& window) const {
+    WindowCells cells{&window, {}, sim::SmallRangeDraws(static_cast<std::uint32_t>(window.offsets().size()))};
+    for (const sim::Offset& o : window.offsets())
+      cells.steps.push_back(static_cast<std::ptrdiff_t>(o.dy) * lattice_.width() + o.dx);
+    return cells;
+  }
+
+  // Coordinate lookups for shifts of up to reach_ either way along one side of the lattice.
+  std::vector<std::uint32_t> shifted_coordinates(std::uint32_t side) const {
+    std::vector<std::uint32_t> to(side + 2 * static_cast<std::size_t>(reach_));
+    for (std::size_t i = 0; i < to.size(); ++i) {
+      const auto v = static_cast<std::int64_t>(i) - reach_;
+      to[i] = v >= 0 && v < side ? static_cast<std::uint32_t>(v)
+              : lattice_.torus() ? static_cast<std::uint32_t>((v + side) % side)
+                                 : kOffLattice;
+    }
+    return to;
+  }
+
+
+  bool window_inside(const Spot& at, const sim::Window& window) const {
+    const auto r = static_cast<std::uint32_t>(window.reach());
+    return at.x >= r && at.y >= r && at.x + r < lattice_.width() && at.y + r < lattice_.height();
+  }
+
+  // The cell at offset index i of the window around `at`; false beyond a bounded lattice's edge.
+  bool cell_of(const WindowCells& w, const Spot& at, bool inside, std::size_t i, CellIndex& out) const {
+    if (inside) {
+      out = static_cast<CellIndex>(static_cast<std::ptrdiff_t>(at.cell) + w.steps[i]);
+      return true;
+    }
+    const sim::Offset o = w.window->offsets()[i];
+    const std::uint32_t x = shifted_x_[at.x + static_cast<std::uint32_t>(reach_ + o.dx)];
+    const std::uint32_t y = shifted_y_[at.y + static_cast<std::uint32_t>(reach_ + o.dy)];
+    const bool on_lattice = x != kOffLattice && y != kOffLattice;
+    out = on_lattice ? lattice_.index(x, y) : 0;  // a cell to read, whose value the caller ignores
+    return on_lattice;
+  }
+  // The same with the cell's coordinates, for a cell known to be on the lattice.
+  Spot spot_of(const WindowCells& w, const Spot& at, std::size_t i) const {
+    const sim::Offset o = w.window->offsets()[i];
+    Spot out{shifted_x_[at.x + static_cast<std::uint32_t>(reach_ + o.dx)],
+             shifted_y_[at.y + static_cast<std::uint32_t>(reach_ + o.dy)], 0};
+    out.cell = lattice_.index(out.x, out.y);
+    return out;
+  }
+
+  // Calls visit(cell, offset index) for every cell of the window around `at`.
+  template <class Visit>
+  void for_window(const WindowCells& w, const Spot& at, Visit&& visit) const {
+    const std::size_t n = w.steps.size();
+    if (window_inside(at, *w.window)) {
+      for (std::size_t i = 0; i < n; ++i) visit(static_cast<CellIndex>(static_cast<std::ptrdiff_t>(at.cell) + w.steps[i]), i);
+      return;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const sim::Offset o = w.window->offsets()[i];
+      const std::uint32_t x = shifted_x_[at.x + static_cast<std::uint32_t>(reach_ + o.dx)];
+      const std::uint32_t y = shifted_y_[at.y + static_cast<std::uint32_t>(reach_ + o.dy)];
+      if (x != kOffLattice && y != kOffLattice) visit(lattice_.index(x, y), i);
+    }
+  }
+
+  // What an agent standing at `at` adds to the counts of the citizens who see it (cops in the low
+  // lane, actives in the high), added (or, with wrapping arithmetic, taken away) at once.
+  // Windows are symmetric: the cells that see `at` are the cells `at` sees. Added a row of the
+  // window at a time, each a run of cells (two where a torus wraps it), which the compiler
+  // vectorises; the centre is in a row but not in the window.
+  void count_in_windows(const Spot& at, std::uint32_t contribution) {
+    if (contribution == 0) return;
+    std::uint32_t* const counts = window_counts_.data();
+    const auto w = static_cast<std::int64_t>(lattice_.width());
+    const auto add = [&](std::size_t row_start, std::int64_t first, std::int64_t last) {
+      std::uint32_t* const run = counts + row_start;
+      for (std::int64_t x = first; x < last; ++x) run[x] += contribution;
+    };
+    for (const sim::WindowRow& row : citizen_window_.rows()) {
+      const std::uint32_t y = shifted_y_[at.y + static_cast<std::uint32_t>(reach_ + row.dy)];
+      if (y == kOffLattice) continue;
+      const std::size_t row_start = static_cast<std::size_t>(y) * lattice_.width();
+      const std::int64_t first = static_cast<std::int64_t>(at.x) - row.half_width;
+      const std::int64_t last = static_cast<std::int64_t>(at.x) + row.half_width + 1;
+      if (!lattice_.torus()) {
+        add(row_start, std::max<std::int64_t>(first, 0), std::min(last, w));
+      } else if (first < 0) {
+        add(row_start, first + w, w);
+        add(row_start, 0, last);
+      } else if (last > w) {
+        add(row_start, first, w);
+        add(row_start, 0, last - w);
+      } else {
+        add(row_start, first, last);
+      }
+    }
+    counts[at.cell] -= contribution;
+  }
+
+  void rebuild_window_counts() {
+    window_counts_.assign(lattice_.cell_count(), 0);
+    for (std::uint32_t y = 0; y < lattice_.height(); ++y)
+      for (std::uint32_t x = 0; x < lattice_.width(); ++x) {
+        const CellIndex c = lattice_.index(x, y);
+        count_in_windows({x, y, c}, counted(code_[c]));
+      }
+    window_counts_stale_ = false;
+  }
+
+  // One tick: every agent on the lattice takes its turn, in an order drawn afresh.
+  void take_turns(std::int64_t tick) {
+    if (window_counts_stale_) rebuild_window_counts();
+    turns_.clear();
+    for (std::uint32_t y = 0; y < lattice_.height(); ++y)
+      for (std::uint32_t x = 0; x < lattice_.width(); ++x) {
+        const CellIndex c = lattice_.index(x, y);
+        if (code_[c] != empty) turns_.push_back({agent_[c], {x, y, c}});
+      }
+    RandomStream order(seed_, StreamOwner::world, 0, static_cast<std::uint64_t>(tick), Purpose::activation_order);
+    for (std::size_t i = turns_.size(); i > 1; --i)
+      std::swap(turns_[i - 1], turns_[sim::draw_below(order, static_cast<std::uint32_t>(i))]);
+    // Every turn's first block of draws at once, in vector registers.
+    const std::size_t n = turns_.size();
+    turn_ids_.resize(n);
+    turn_lanes_.resize(n);
+    turn_blocks_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      turn_ids_[i] = static_cast<std::uint32_t>(id_of(turns_[i].agent));
+      turn_lanes_[i] = sim::CompactStream::lane(owner_of(turns_[i].agent), Purpose::sequential_turn);
+    }
+    sim::compact_first_blocks(seed_, static_cast<std::uint32_t>(tick), turn_ids_.data(), turn_lanes_.data(), n,
+                              turn_blocks_.data());
+    const double lawfulness = 1.0 - *legitimacy_;
+    for (std::size_t i = 0; i < n; ++i) {
+      Turn& turn = turns_[i];
+      // An agent jailed off the lattice earlier in the tick has no turn; another may stand there now.
+      if (code_[turn.at.cell] == empty || agent_[turn.at.cell] != turn.agent) continue;
+      TurnStream draw(seed_, owner_of(turn.agent), turn_ids_[i], static_cast<std::uint32_t>(tick),
+                      Purpose::sequential_turn, turn_blocks_[i]);
+      if (is_cop(turn.agent))
+        cop_turn(turn, draw, tick);
+      else
+        citizen_turn(turn, draw, lawfulness);
+    }
+  }
+
+  void citizen_turn(Turn& turn, TurnStream& draw, double lawfulness) {
+    if (code_[turn.at.cell] == jailed) {  // jail.blocks_cell: it serves its term where it was taken
+      std::int32_t& left = jail_left_[turn.at.cell];
+      if (left == kUnboundedJail) return;
+      if (left > 0) {
+        --left;
+        return;
+      }
+      code_[turn.at.cell] = quiescent;  // its term is over: it decides now
+    }
+    if (p_.order == Order::act_then_move) decide_one(turn.at, lawfulness);
+    if (p_.citizens_move) move_one(citizen_cells_, turn.at, draw);
+    if (p_.order == Order::move_then_act) decide_one(turn.at, lawfulness);
+  }
+
+  void cop_turn(Turn& turn, TurnStream& draw, std::int64_t tick) {
+    if (p_.order == Order::act_then_move) arrest_one(turn.at, draw, tick);
+    if (p_.cops_move) move_one(cop_cells_, turn.at, draw);
+    if (p_.order == Order::move_then_act) arrest_one(turn.at, draw, tick);
+  }
+
+  // Rule A for the citizen at `at`, on the lattice as it is now.
+  void decide_one(const Spot& at, double lawfulness) {
+    const std::int8_t was = code_[at.cell];
+    const std::uint32_t seen = window_counts_[at.cell];
+    const auto cops = static_cast<std::int32_t>(sim::low_lane(seen));
+    const std::int32_t actives = 1 + static_cast<std::int32_t>(sim::high_lane(seen)) +
+                                 (p_.self_count == SelfCount::twice_when_active && was == active ? 1 : 0);
+    const std::int8_t now =
+        activates(hardship_[at.cell] * lawfulness, risk_aversion_[at.cell], arrest_odds_(cops, actives), p_.threshold)
+            ? active
+            : quiescent;
+    if (now == was) return;
+    code_[at.cell] = now;
+    count_in_windows(at, now == active ? sim::in_high_lane(1) : 0U - sim::in_high_lane(1));
+  }
+
+  // Rule M: to a uniformly chosen empty cell of the window, if there is one. Probes at random
+  // offsets, two per word of the agent's stream (SmallRangeDraws), until one lands on an empty cell
+  // (at the papers' densities, a quarter of cells are empty); after kProbes misses, counts the
+  // empty cells and draws one of them. Either way every empty cell is equally likely.
+  void move_one(const WindowCells& w, Spot& at, TurnStream& draw) {
+    static constexpr int kProbes = 32;
+    if (w.steps.empty()) return;
+    const bool inside = window_inside(at, *w.window);
+    std::uint32_t picked = 0;
+    bool found = false;
+    const auto lands = [&](std::uint32_t bits) {
+      CellIndex c = 0;
+      return w.probes.from_bits(bits, picked) && cell_of(w, at, inside, picked, c) && code_[c] == empty;
+    };
+    for (int probe = 0; probe < kProbes && !found; probe += 2) {
+      const std::uint32_t bits = draw();
+      found = lands(bits & 0xFFFFU) || lands(bits >> 16);
+    }
+    if (!found) {
+      std::uint32_t vacancies = 0;
+      for_window(w, at, [&](CellIndex c, std::size_t) { vacancies += code_[c] == empty ? 1 : 0; });
+      if (vacancies == 0) return;
+      std::uint32_t k = sim::draw_below(draw, vacancies);
+      for_window(w, at, [&](CellIndex c, std::size_t i) {
+        if (code_[c] == empty && k-- == 0) picked = static_cast<std::uint32_t>(i);
+      });
+    }
+    step_to(at, spot_of(w, at, picked));
+  }
+
+  // An agent's record from `at` to the empty cell `to`, and its weight in others' counts with it.
+  void step_to(Spot& at, const Spot& to) {
+    const std::uint32_t weight = counted(code_[at.cell]);
+    count_in_windows(at, 0U - weight);
+    relocate(at.cell, to.cell);
+    at = to;
+    count_in_windows(at, weight);
+  }
+
+  // Rule C for the cop at `at`: a uniformly chosen active citizen of its window is jailed.
+  void arrest_one(Spot& at, TurnStream& draw, std::int64_t tick) {
+    std::uint32_t suspects = 0;
+    if (same_windows_)
+      suspects = sim::high_lane(window_counts_[at.cell]);
+    else
+      for_window(cop_cells_, at, [&](CellIndex c, std::size_t) { suspects += code_[c] == active ? 1 : 0; });
+    if (suspects == 0) return;
+    std::uint32_t k = sim::draw_below(draw, suspects);
+    std::size_t picked = 0;
+    for_window(cop_cells_, at, [&](CellIndex c, std::size_t i) {
+      if (code_[c] == active && k-- == 0) picked = i;
+    });
+    const Spot suspect = spot_of(cop_cells_, at, picked);
+    const std::uint32_t citizen = agent_[suspect.cell];
+    const std::int32_t term = draw_jail_term(citizen, tick);
+    count_in_windows(suspect, 0U - sim::in_high_lane(1));
+    ++sequential_arrests_;
+    if (p_.jailed_block_cell) {
+      code_[suspect.cell] = jailed;
+      jail_left_[suspect.cell] = term;
+    } else if (term == 0) {
+      code_[suspect.cell] = quiescent;  // jailed for no time: it stays where it is, quiet
+    } else {
+      arrivals_.push_back({citizen, suspect.cell, hardship_[suspect.cell], risk_aversion_[suspect.cell], term});
+      code_[suspect.cell] = empty;
+      if (p_.cops_step_onto_arrest) step_to(at, suspect);
+    }
+  }
 
   // Moves an agent's record from one cell to an empty one.
   void relocate(CellIndex from, CellIndex to) {
@@ -575,7 +899,11 @@ class EpsteinModel final : public sim::Model {
     timed("propose_moves", [&] {
       sim::parallel_row_bands(lattice_, reach_, [&](std::uint32_t y0, std::uint32_t y1) {
         Movers citizens(w), cops(w);
-        for (std::uint32_t y = y0; y < y1; ++y) propose_moves(y, 0, w, tick, citizens, cops);
+        for (std::uint32_t y = y0; y < y1; ++y) {
+          list_movers(y, citizens, cops);
+          for (Movers* m : {&citizens, &cops})
+            if (m->full() || y + 1 == y1) claim_moves(*m, m == &cops, tick);
+        }
       });
     });
     // Commits go through the lattice in strips of kStripColumns columns, row by row within a strip,
@@ -623,48 +951,53 @@ class EpsteinModel final : public sim::Model {
     return t;
   }
 
-  // Rule M's proposals from row y: the movers of each kind are listed, each draws a vacant cell of its window from its own stream, and claims it with the
-  // stream's first word as its priority.
-  void propose_moves(std::uint32_t y, std::uint32_t x0, std::uint32_t x1, std::int64_t tick, Movers& citizens,
-                     Movers& cops) {
+  // Rule M's proposals, first half: the movers of row y of each kind join their lists.
+  void list_movers(std::uint32_t y, Movers& citizens, Movers& cops) {
     const std::uint32_t w = lattice_.width();
     const CellIndex row = y * w;
     const auto r = static_cast<std::uint32_t>(reach_);
     // Claims land up to reach_ rows away, at random; the stretch of the row that comes within
     // reach next is fetched now, because random claims give the hardware prefetcher no pattern.
-    claims_.prefetch(lattice_, y + r + 1, x0 > r ? x0 - r : 0, std::min(w, x1 + r));
-    const std::int8_t* const codes = code_.data() + row + x0;
-    const auto listed = [&](Movers& m, std::size_t n) {
-      for (std::size_t j = 0; j < n; ++j) m.columns[j] += x0;
-      m.n = n;
-    };
-    listed(citizens, p_.citizens_move ? sim::positions_of(codes, x1 - x0, quiescent, active, citizens.columns.data()) : 0);
-    listed(cops, p_.cops_move ? sim::positions_of(codes, x1 - x0, cop, cop, cops.columns.data()) : 0);
-    const bool row_inside = y >= r && y + r < lattice_.height();
+    claims_.prefetch(lattice_, y + r + 1, 0, w);
+    const std::int8_t* const codes = code_.data() + row;
     for (const bool kind_cops : {false, true}) {
       Movers& m = kind_cops ? cops : citizens;
-      const MoveTable& table = kind_cops ? cop_move_table_ : citizen_move_table_;
+      if (!(kind_cops ? p_.cops_move : p_.citizens_move)) continue;
+      const std::size_t first = m.n;
+      m.n += kind_cops ? sim::positions_of(codes, w, cop, cop, m.columns.data() + first)
+                       : sim::positions_of(codes, w, quiescent, active, m.columns.data() + first);
       const std::uint32_t first_id = kind_cops ? n_citizens_ : 0;
-      for (std::size_t j = 0; j < m.n; ++j) {
+      for (std::size_t j = first; j < m.n; ++j) {
+        m.rows[j] = y;
         m.ids[j] = agent_[row + m.columns[j]] - first_id;
         m.centres[j] = static_cast<std::uint32_t>(vacant_.position(m.columns[j], y));
       }
-      const sim::StreamKey key{seed_, kind_cops ? StreamOwner::cop : StreamOwner::citizen,
-                               static_cast<std::uint32_t>(tick), Purpose::move_target};
-      table.sampler->pick(key, m.ids.data(), m.centres.data(), m.n, m.picks.data(), m.priorities.data(), m.scratch);
-      const std::vector<sim::Offset>& offsets = table.sampler->window().offsets();
-      for (std::size_t j = 0; j < m.n; ++j) {
-        if (m.picks[j] == sim::WindowSampler::kNone) continue;
-        const auto index = static_cast<std::size_t>(m.picks[j]);
-        const std::uint32_t x = m.columns[j];
-        CellIndex target = 0;
-        if (row_inside && x >= r && x + r < w)
-          target = static_cast<CellIndex>(static_cast<std::ptrdiff_t>(row + x) + table.cell_steps[index]);
-        else
-          lattice_.shifted(x, y, offsets[index], target);
-        claims_.claim_coded(target, m.priorities[j], table.claim_codes[index]);
-      }
     }
+  }
+
+  // Rule M's proposals, second half: each listed mover draws a vacant cell of its window from its
+  // own stream and claims it with the stream's first word as its priority; the list is emptied.
+  void claim_moves(Movers& m, bool kind_cops, std::int64_t tick) {
+    if (m.n == 0) return;
+    const std::uint32_t w = lattice_.width();
+    const auto r = static_cast<std::uint32_t>(reach_);
+    const MoveTable& table = kind_cops ? cop_move_table_ : citizen_move_table_;
+    const sim::StreamKey key{seed_, kind_cops ? StreamOwner::cop : StreamOwner::citizen,
+                             static_cast<std::uint32_t>(tick), Purpose::move_target};
+    table.sampler->pick(key, m.ids.data(), m.centres.data(), m.n, m.picks.data(), m.priorities.data(), m.scratch);
+    const std::vector<sim::Offset>& offsets = table.sampler->window().offsets();
+    for (std::size_t j = 0; j < m.n; ++j) {
+      if (m.picks[j] == sim::WindowSampler::kNone) continue;
+      const auto index = static_cast<std::size_t>(m.picks[j]);
+      const std::uint32_t x = m.columns[j], y = m.rows[j];
+      CellIndex target = 0;
+      if (y >= r && y + r < lattice_.height() && x >= r && x + r < w)
+        target = static_cast<CellIndex>(static_cast<std::ptrdiff_t>(y * w + x) + table.cell_steps[index]);
+      else
+        lattice_.shifted(x, y, offsets[index], target);
+      claims_.claim_coded(target, m.priorities[j], table.claim_codes[index]);
+    }
+    m.n = 0;
   }
 
   // Rule A for every free citizen, on counts taken before anyone decides.
@@ -702,6 +1035,9 @@ class EpsteinModel final : public sim::Model {
 
   // Rule C, first half: each cop picks a random active citizen in its window and claims it.
   void choose_arrests(std::int64_t tick) {
+    // Most ticks of a calm spell have no active citizen at all: nothing to find, claim or apply.
+    any_suspects_ = std::find(code_.begin(), code_.end(), std::int8_t{active}) != code_.end();
+    if (!any_suspects_) return;
     actives_.rebuild_equal(code_.data(), active);  // as decided this tick
     claims_.clear();
     const std::uint32_t w = lattice_.width();
@@ -737,6 +1073,7 @@ class EpsteinModel final : public sim::Model {
   // Rule C, second half: every claimed citizen is jailed (by the cop whose claim won); each pass
   // writes only its own cell.
   std::int64_t apply_arrests(std::int64_t tick) {
+    if (!any_suspects_) return 0;
     const std::size_t blocks = (code_.size() + sim::kParallelBlock - 1) / sim::kParallelBlock;
     std::vector<std::vector<Prisoner>> taken(p_.jailed_block_cell ? 0 : blocks);
     const auto made = sim::deterministic_sum<std::int64_t>(code_.size(), [&](std::size_t begin, std::size_t end) {
@@ -761,13 +1098,18 @@ class EpsteinModel final : public sim::Model {
     if (!p_.jailed_block_cell) {
       std::vector<Prisoner> arrivals;
       for (auto& block : taken) arrivals.insert(arrivals.end(), block.begin(), block.end());
-      const auto by_citizen = [](const Prisoner& a, const Prisoner& b) { return a.citizen < b.citizen; };
-      std::sort(arrivals.begin(), arrivals.end(), by_citizen);
-      const auto middle = static_cast<std::ptrdiff_t>(jail_.size());
-      jail_.insert(jail_.end(), arrivals.begin(), arrivals.end());
-      std::inplace_merge(jail_.begin(), jail_.begin() + middle, jail_.end(), by_citizen);
+      admit_to_jail(arrivals);
     }
     return made;
+  }
+
+  // Adds the tick's prisoners to the jail, which stays in citizen order.
+  void admit_to_jail(std::vector<Prisoner>& arrivals) {
+    const auto by_citizen = [](const Prisoner& a, const Prisoner& b) { return a.citizen < b.citizen; };
+    std::sort(arrivals.begin(), arrivals.end(), by_citizen);
+    const auto middle = static_cast<std::ptrdiff_t>(jail_.size());
+    jail_.insert(jail_.end(), arrivals.begin(), arrivals.end());
+    std::inplace_merge(jail_.begin(), jail_.begin() + middle, jail_.end(), by_citizen);
   }
 
   // Terms count down at the end of each tick; a citizen whose term is over walks out quiescent.
@@ -789,23 +1131,41 @@ class EpsteinModel final : public sim::Model {
       });
       return;
     }
-    // In citizen order, because two released citizens may want the same cell.
-    if (std::any_of(jail_.begin(), jail_.end(), [](const Prisoner& p) { return p.term_left == 0; }))
+    // A prisoner whose term is over walks out; the others' terms count down.
+    release_prisoners(tick, 0, [](Prisoner& p) {
+      if (p.term_left == 0) return true;
+      if (p.term_left != kUnboundedJail) --p.term_left;
+      return false;
+    });
+  }
+
+  // Random-sequential activation, as NetLogo's Rebellion does it: terms count down at the end of
+  // each tick, and a prisoner whose term reaches zero walks out.
+  void release_after_count_down(std::int64_t tick) {
+    release_prisoners(tick, 1, [](Prisoner& p) {
+      if (p.term_left != kUnboundedJail && p.term_left > 0) --p.term_left;
+      return p.term_left == 0;
+    });
+  }
+
+  // Puts back on the lattice every prisoner for whom term_over(prisoner) — which may count its term
+  // down — says so, in citizen order, because two released citizens may want the same cell; one
+  // with no room stays in jail. Only a prisoner with a term of at most last_term can walk out: the
+  // empty cells are found only if there is one.
+  template <class TermOver>
+  void release_prisoners(std::int64_t tick, std::int32_t last_term, TermOver&& term_over) {
+    if (std::any_of(jail_.begin(), jail_.end(), [&](const Prisoner& p) { return p.term_left <= last_term; }))
       vacant_.rebuild_equal(code_.data(), empty);
     std::size_t kept = 0;
     for (Prisoner& p : jail_) {
-      if (!walks_out(p, tick)) jail_[kept++] = p;
+      if (!term_over(p) || !walks_out(p, tick)) jail_[kept++] = p;
     }
     jail_.resize(kept);
   }
 
-  // Counts a prisoner's term down, or puts it back on the lattice; false while it stays in jail.
-  bool walks_out(Prisoner& p, std::int64_t tick) {
-    if (p.term_left == kUnboundedJail) return false;
-    if (p.term_left > 0) {
-      --p.term_left;
-      return false;
-    }
+  // Puts a prisoner back on the lattice, quiescent, on its cell or, if that is taken, a random empty
+  // cell of its window; false if there is none (it waits a tick).
+  bool walks_out(const Prisoner& p, std::int64_t tick) {
     CellIndex target = p.cell;
     if (code_[target] != empty) {
       const std::uint32_t x = lattice_.x_of(p.cell), y = lattice_.y_of(p.cell);

@@ -44,6 +44,7 @@ struct Choices {
   const char* ratio_rounding;
   const char* self_count;
   const char* order;
+  bool cops_step_onto_arrest;
   const char* term_range;
   bool jailed_block_cell;
   const char* vision_shape;  // the same for citizens and cops
@@ -51,8 +52,10 @@ struct Choices {
 
 sim::Preset preset(const char* name, const char* description, const Choices& c) {
   return {name, description,
-          {{"rules.ratio_rounding", std::string(c.ratio_rounding)}, {"rules.self_count", std::string(c.self_count)},
-           {"rules.order", std::string(c.order)}, {"jail.term_range", std::string(c.term_range)},
+          {{"rules.activation", std::string("random_sequential")},
+           {"rules.ratio_rounding", std::string(c.ratio_rounding)}, {"rules.self_count", std::string(c.self_count)},
+           {"rules.order", std::string(c.order)}, {"cops.step_onto_arrest", c.cops_step_onto_arrest},
+           {"jail.term_range", std::string(c.term_range)},
            {"jail.blocks_cell", c.jailed_block_cell}, {"citizens.vision_shape", std::string(c.vision_shape)},
            {"cops.vision_shape", std::string(c.vision_shape)}}};
 }
@@ -95,7 +98,13 @@ sim::ModelSchema build_schema() {
       {"cops", "The government's security forces.",
        {{.key = "density", .type = ValueType::real, .description = "Share of cells holding a cop at the start.",
          .min = 0, .max = 1},
-        vision("cop"), vision_shape("cop"), moves("cops", "the paper and NetLogo move cops every tick")}});
+        vision("cop"), vision_shape("cop"), moves("cops", "the paper and NetLogo move cops every tick"),
+        {.key = "step_onto_arrest", .type = ValueType::boolean,
+         .description = "Under random_sequential activation, whether a cop steps onto the cell of the citizen it "
+                        "has just jailed (NetLogo's move-to suspect), when jail takes that citizen off the lattice "
+                        "(jail.blocks_cell false) and the term is at least one tick. The synchronous scheme's cops "
+                        "move under rule M alone.",
+         .default_value = false, .default_reason = "the paper's cops move only under rule M"}}});
   s.sections.push_back(
       {"jail", "Arrest and jail terms.",
        {{.key = "max_term", .type = ValueType::integer_or_keyword,
@@ -113,7 +122,18 @@ sim::ModelSchema build_schema() {
          .default_value = false, .default_reason = "the paper removes jailed agents from the board"}}});
   s.sections.push_back(
       {"rules", "Switches where implementations of the model differ.",
-       {{.key = "ratio_rounding", .type = ValueType::choice,
+       {{.key = "activation", .type = ValueType::choice,
+         .description =
+             "random_sequential: each tick every agent on the lattice, citizens and cops together, takes its "
+             "turn in a fresh random order, moving and acting on the lattice as the agents before it left it "
+             "(the paper, NetLogo's ask, Mesa's shuffle_do); serial, so one thread does the work whatever "
+             "--threads says. synchronous: confsim's parallel scheme, in which every agent of a kind moves, "
+             "decides or arrests at once on what the previous step left, conflicts settled by keyed random "
+             "priorities; it scales across threads, and its outbursts are larger and more frequent "
+             "(docs/validation.md).",
+         .choices = {"random_sequential", "synchronous"}, .default_value = std::string("random_sequential"),
+         .default_reason = "the paper: \"An agent or cop is selected at random (asynchronous activation)\""},
+        {.key = "ratio_rounding", .type = ValueType::choice,
          .description = "How C/A is rounded before P is computed: none (paper), floor (NetLogo), "
                         "round_half_even (Mesa's Python round).",
          .choices = {"none", "floor", "round_half_even"}, .default_value = std::string("none"),
@@ -125,21 +145,25 @@ sim::ModelSchema build_schema() {
          .choices = {"once", "twice_when_active"}, .default_value = std::string("once"),
          .default_reason = "the paper: A is at least 1 because the agent counts himself"},
         {.key = "order", .type = ValueType::choice,
-         .description = "move_then_act (paper, NetLogo) or act_then_move (Mesa: decide or arrest, then move).",
+         .description = "move_then_act (paper, NetLogo) or act_then_move (Mesa: decide or arrest, then move). "
+                        "Under random_sequential activation it is each agent's order within its turn; under "
+                        "synchronous, the order of the tick's phases.",
          .choices = {"move_then_act", "act_then_move"}, .default_value = std::string("move_then_act"),
          .default_reason = "the paper's agents move, then act"}}});
 
   s.presets = {
-      preset("epstein2002", "The paper's rules as written (no rounding of C/A).",
-             {"none", "once", "move_then_act", "inclusive", false, "euclidean"}),
+      preset("epstein2002", "The paper's rules as written: random-sequential activation, move then act, no rounding of C/A.",
+             {"none", "once", "move_then_act", false, "inclusive", false, "euclidean"}),
       preset("netlogo",
-             "NetLogo's Rebellion: floor(C/A), own cell in the neighbourhood, terms 0…J−1, jailed agents "
-             "leave their cell free.",
-             {"floor", "twice_when_active", "move_then_act", "exclusive", false, "euclidean"}),
+             "NetLogo's Rebellion: random-sequential activation (ask turtles), move then act, floor(C/A), own "
+             "cell in the neighbourhood, a cop steps onto the cell of the citizen it jails, terms 0…J−1 "
+             "counted down at the end of each tick, jailed agents leave their cell free.",
+             {"floor", "twice_when_active", "move_then_act", true, "exclusive", false, "euclidean"}),
       preset("mesa",
-             "Mesa's epstein_civil_violence: round-half-even(C/A), von Neumann windows, act then move, "
-             "terms 0…J, jailed citizens block their cell.",
-             {"round_half_even", "once", "act_then_move", "inclusive", true, "von_neumann"}),
+             "Mesa's epstein_civil_violence: random-sequential activation (shuffle_do), act then move, "
+             "round-half-even(C/A), von Neumann windows, terms 0…J counted down on the citizen's own turn, "
+             "jailed citizens block their cell.",
+             {"round_half_even", "once", "act_then_move", false, "inclusive", true, "von_neumann"}),
   };
   s.removable_populations = {"cops", "citizens"};
 

@@ -4,9 +4,7 @@
 #include <limits>
 #include <stdexcept>
 
-#if defined(__AVX2__)
-#include <immintrin.h>
-#endif
+#include "philox_avx2.hpp"
 
 namespace confsim::sim {
 
@@ -46,32 +44,12 @@ void WindowSampler::probe_block_one_at_a_time(const StreamKey& key, std::uint32_
 #if defined(__AVX2__)
 namespace {
 
-// Philox4x32-10's constants (Salmon et al., SC'11; Random123's philox.h).
-constexpr std::uint32_t kMultiplier0 = 0xD2511F53U, kMultiplier1 = 0xCD9E8D57U;
-constexpr std::uint32_t kWeyl0 = 0x9E3779B9U, kWeyl1 = 0xBB67AE85U;
-
-// The high and low halves of the 32 × 32-bit products a·m, lane by lane: the even lanes'
-// products come whole from one multiplication, the odd lanes' from a second on a shifted copy.
-inline void mulhilo(__m256i a, __m256i m, __m256i& hi, __m256i& lo) {
-  const __m256i even = _mm256_mul_epu32(a, m), odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);
-  hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
-  lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
-}
-
 void probe_block_avx2(const StreamKey& key, std::uint32_t block, const std::uint32_t* ids,
                                               const std::uint32_t* centres, std::size_t n, const std::int32_t* steps,
                                               const std::uint32_t* cell_words, std::uint32_t range,
                                               std::uint32_t reject_below, std::int32_t* hits,
                                               std::uint32_t* first_words) {
-  // The rounds' keys, the same for every agent.
-  __m256i key0[10], key1[10];
-  for (std::uint32_t round = 0, k0 = static_cast<std::uint32_t>(key.seed), k1 = static_cast<std::uint32_t>(key.seed >> 32);
-       round < 10; ++round, k0 += kWeyl0, k1 += kWeyl1) {
-    key0[round] = _mm256_set1_epi32(static_cast<int>(k0));
-    key1[round] = _mm256_set1_epi32(static_cast<int>(k1));
-  }
-  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(kMultiplier0));
-  const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kMultiplier1));
+  const philox_avx2::RoundKeys keys(key.seed);
   const __m256i tick = _mm256_set1_epi32(static_cast<int>(key.tick));
   const __m256i lane = _mm256_set1_epi32(static_cast<int>(CompactStream::lane(key.owner, key.purpose)));
   const __m256i block_index = _mm256_set1_epi32(static_cast<int>(block));
@@ -82,15 +60,7 @@ void probe_block_avx2(const StreamKey& key, std::uint32_t block, const std::uint
   const int first_word = block == 0 ? 1 : 0;
   for (std::size_t i = 0; i + 8 <= n; i += 8) {
     __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ids + i)), x1 = tick, x2 = lane, x3 = block_index;
-    for (int round = 0; round < 10; ++round) {
-      __m256i hi0, lo0, hi1, lo1;
-      mulhilo(x0, m0, hi0, lo0);
-      mulhilo(x2, m1, hi1, lo1);
-      x0 = _mm256_xor_si256(_mm256_xor_si256(hi1, x1), key0[round]);
-      x2 = _mm256_xor_si256(_mm256_xor_si256(hi0, x3), key1[round]);
-      x1 = lo1;
-      x3 = lo0;
-    }
+    philox_avx2::rounds(keys, x0, x1, x2, x3);
     if (block == 0) _mm256_storeu_si256(reinterpret_cast<__m256i*>(first_words + i), x0);
     const __m256i centre = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(centres + i));
     const __m256i words[4] = {x0, x1, x2, x3};

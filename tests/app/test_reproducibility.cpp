@@ -10,8 +10,10 @@
 using namespace confsim;
 
 namespace {
-std::string run(const std::string& name, int threads, std::uint64_t seed, std::int64_t ticks) {
+std::string run(const std::string& name, int threads, std::uint64_t seed, std::int64_t ticks,
+                std::vector<std::string> overrides = {}) {
   app::RunRequest request;
+  request.overrides = std::move(overrides);
   request.scenario_path = testing::source_path("scenarios/epstein/run2.yaml");
   request.output_path = testing::temp_path(name);
   request.threads = threads;
@@ -23,17 +25,21 @@ std::string run(const std::string& name, int threads, std::uint64_t seed, std::i
 }  // namespace
 
 TEST_CASE("threads 1, 2 and 8 give byte-identical datasets", "[property][reproducibility]") {
-  const auto one = testing::dataset_bytes(run("t1.h5", 1, 11, 300));
-  const auto two = testing::dataset_bytes(run("t2.h5", 2, 11, 300));
-  const auto eight = testing::dataset_bytes(run("t8.h5", 8, 11, 300));
+  const std::string activation = GENERATE(as<std::string>{}, "random_sequential", "synchronous");
+  INFO(activation);
+  const std::vector<std::string> scheme = {"rules.activation=" + activation};
+  const auto one = testing::dataset_bytes(run("t1.h5", 1, 11, 300, scheme));
+  const auto two = testing::dataset_bytes(run("t2.h5", 2, 11, 300, scheme));
+  const auto eight = testing::dataset_bytes(run("t8.h5", 8, 11, 300, scheme));
   REQUIRE(one.size() > 20);
   CHECK(one == two);
   CHECK(one == eight);
 }
 
 TEST_CASE("byte-identical across threads on grids larger than one parallel block", "[property][reproducibility]") {
-  // Both rule sets (NetLogo's and Mesa's), and row-band counts that are even (120 rows in bands of
-  // 14) and odd (130 rows: a third colour closes the torus).
+  // Both rule sets (NetLogo's and Mesa's) under both schemes, and row-band counts that are even
+  // (120 rows in bands of 14) and odd (130 rows: a third colour closes the torus).
+  const std::string activation = GENERATE(as<std::string>{}, "random_sequential", "synchronous");
   for (const char* file : {"run2", "mesa_default"})
     for (const char* height : {"120", "130"}) {
       const std::string scenario = testing::temp_path(std::string("large_") + file + ".yaml");
@@ -46,11 +52,11 @@ TEST_CASE("byte-identical across threads on grids larger than one parallel block
         request.seed = 5;
         request.ticks = 40;
         request.overrides = {"grid.width=150", std::string("grid.height=") + height, "cops.vision=7",
-                             "citizens.vision=7"};
+                             "citizens.vision=7", "rules.activation=" + activation};
         app::run_scenario(request);
         return testing::dataset_bytes(request.output_path);
       };
-      INFO(file << " 150x" << height);
+      INFO(file << " 150x" << height << ", " << activation);
       CHECK(run_large("large1.h5", 1) == run_large("large8.h5", 8));
     }
 }

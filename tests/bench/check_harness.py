@@ -22,12 +22,19 @@ os.makedirs(work, exist_ok=True)
 out = os.path.join(work, "bench.h5")
 if os.path.exists(out):
     os.remove(out)
-r = subprocess.run([bench, os.path.join(source, "scenarios/epstein/mesa_default.yaml"), "--threads", "2",
-                    "--ticks", "6", "--warmup", "2", "--set", "grid.width=60", "--set", "grid.height=50",
-                    "--set", "output.snapshot_every=3", "--output", out], capture_output=True, text=True)
-if r.returncode != 0:
-    sys.exit(f"confsim_bench failed ({r.returncode}): {r.stderr}")
-d = json.loads(r.stdout)
+
+
+def bench_run(activation, output=None):
+    command = [bench, os.path.join(source, "scenarios/epstein/mesa_default.yaml"), "--threads", "2",
+               "--ticks", "6", "--warmup", "2", "--set", "grid.width=60", "--set", "grid.height=50",
+               "--set", "output.snapshot_every=3", "--set", f"rules.activation={activation}"]
+    r = subprocess.run(command + (["--output", output] if output else []), capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"confsim_bench failed ({r.returncode}): {r.stderr}")
+    return json.loads(r.stdout)
+
+
+d = bench_run("synchronous", out)
 problems = []
 for key in ("agent_steps_per_second", "seconds_per_tick", "peak_rss_bytes", "running_rss_bytes",
             "state_bytes_per_citizen", "phase_ms_per_tick", "step_ms_per_tick", "record_share"):
@@ -42,7 +49,9 @@ if not (rate > 0 and abs(rate * d["seconds_per_tick"] - d["field_agents"]) < 1e-
     problems.append(f"agent-steps/s {rate} does not match {d['field_agents']} agents per {d['seconds_per_tick']} s")
 for step in ("propose_moves", "commit_moves", "decide", "choose_arrests", "count_windows"):
     if step not in d.get("step_ms_per_tick", {}):
-        problems.append(f"no time for step {step}")
+        problems.append(f"no time for step {step} of the synchronous scheme")
+if "take_turns" not in bench_run("random_sequential").get("step_ms_per_tick", {}):
+    problems.append("no time for step take_turns of the random-sequential scheme")
 with h5py.File(out, "r") as f:
     if f["active"].shape != (9,):  # tick 0, 2 warm-up ticks, 6 measured
         problems.append(f"the run file has {f['active'].shape} ticks of 'active', expected 9")

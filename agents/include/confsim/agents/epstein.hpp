@@ -23,6 +23,7 @@ using civil_violence::RatioRounding;  // paper | NetLogo | Mesa
 // Where the paper, NetLogo and Mesa differ, a switch (see docs/scenario-reference.md).
 enum class SelfCount { once, twice_when_active };           // paper & Mesa | NetLogo
 enum class Order { move_then_act, act_then_move };          // paper & NetLogo | Mesa
+enum class Activation { random_sequential, synchronous };   // paper, NetLogo, Mesa | confsim's parallel scheme
 enum class JailTermRange { inclusive, exclusive };          // 0…J (paper, Mesa) | 0…J−1 (NetLogo)
 
 inline constexpr std::int32_t kUnboundedJail = INT32_MAX;
@@ -42,6 +43,8 @@ struct Parameters {
   RatioRounding rounding = RatioRounding::none;
   SelfCount self_count = SelfCount::once;
   Order order = Order::move_then_act;
+  Activation activation = Activation::random_sequential;
+  bool cops_step_onto_arrest = false;
 
   static Parameters from(const sim::Scenario& scenario);
 };

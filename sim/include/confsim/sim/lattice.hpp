@@ -30,6 +30,7 @@ WindowShape window_shape_from(std::string_view name);
 struct Offset {
   int dx;
   int dy;
+  bool operator==(const Offset&) const = default;
 };
 
 // A rectangle of offsets, both ends included, relative to the window's centre.

@@ -39,6 +39,8 @@ enum class Purpose : std::uint32_t {
   abc_proposal = 22,           // an ABC-SMC proposal: its prior draw, or its ancestor and perturbation
   calibration_seed = 23,       // the seeds of a proposal's replicate runs
   calibration_validation = 24, // posterior draws scored out of sample, and their seeds
+  activation_order = 25,       // the order of a tick's turns under random-sequential activation
+  sequential_turn = 26,        // an agent's draws on its turn: where it moves, whom it arrests
 };
 
 // Who a stream belongs to. Kinds are numbered here, once, for the same reason as purposes.
@@ -117,6 +119,15 @@ class CompactStream {
     return (static_cast<std::uint32_t>(owner) << 16) | static_cast<std::uint32_t>(purpose);
   }
 
+  // The same stream with its first block already computed (by compact_first_blocks).
+  CompactStream(std::uint64_t seed, StreamOwner owner, std::uint32_t agent_id, std::uint32_t tick, Purpose purpose,
+                const Block& first_block) noexcept
+      : CompactStream(seed, owner, agent_id, tick, purpose) {
+    block_ = first_block;
+    counter_.v[3] = 1;
+    used_ = 0;
+  }
+
   // The next whole block (a partly used block is passed over).
   Block next_block() noexcept {
     block_ = Philox{}(counter_, key_);
@@ -124,7 +135,7 @@ class CompactStream {
     used_ = kWordsPerBlock;
     return block_;
   }
-  // Moves past the first `blocks` blocks, e.g. those compact_first_blocks computed.
+  // Moves past the first `blocks` blocks.
   void skip_blocks(std::uint32_t blocks) noexcept {
     counter_.v[3] += blocks;
     used_ = kWordsPerBlock;
@@ -145,5 +156,12 @@ class CompactStream {
   Block block_{};
   unsigned used_ = kWordsPerBlock;
 };
+
+// The first blocks of n CompactStreams at once (eight at a time in an AVX2 build): stream i is
+// CompactStream(seed, owner, ids[i], tick, purpose) with lanes[i] = CompactStream::lane(owner,
+// purpose). For when every agent draws a little every tick and the draws' generator would
+// otherwise be a large share of the tick.
+void compact_first_blocks(std::uint64_t seed, std::uint32_t tick, const std::uint32_t* ids, const std::uint32_t* lanes,
+                          std::size_t n, CompactStream::Block* out);
 
 }  // namespace confsim::sim
