@@ -6,7 +6,7 @@ that case's own. Timed cases run --repeat times, interleaved with the cases they
 with, and report the median and the best: a virtual machine's speed drifts from minute to minute.
 Standard library only.
 
-  bench/run_benchmarks.py                 # everything (about 25 minutes on 2 cores)
+  bench/run_benchmarks.py                 # everything (about 30 minutes on 2 cores)
   bench/run_benchmarks.py --quick         # without the 4000x4000 grids and full-scale Iraq (3 minutes)
   bench/run_benchmarks.py --json raw.jsonl --markdown tables.md
 """
@@ -28,6 +28,9 @@ CONFSIM = os.path.join(ROOT, "build", "release", "app", "confsim")
 MESA = "scenarios/epstein/mesa_default.yaml"
 IRAQ = "scenarios/iraq/baseline.yaml"
 IRAQ_40M = "bench/iraq_40_million.yaml"
+SMALL_SWEEP = "bench/small_runs_sweep.yaml"
+SYNCHRONOUS = ["rules.activation=synchronous"]
+RANDOM_SEQUENTIAL = ["rules.activation=random_sequential"]
 
 
 def build():
@@ -92,23 +95,42 @@ def run_interleaved(cases, repeat):
             c.run()
 
 
-def confsim_rate(n, threads, repeat):
-    """agent-steps/s of `confsim run` itself at n x n, from the difference of a 5- and a 25-tick run
+def confsim_rate(n, threads, repeat, activation, ticks=(5, 25), snapshots=True):
+    """agent-steps/s of `confsim run` itself at n x n, from the difference of a short and a long run
     (start-up, placement and the file's finishing cancel), as a user would time it."""
     agents = n * n * (0.7 + 0.074)
     rates = []
     with tempfile.TemporaryDirectory(prefix="confsim-bench-") as tmp:
-        def timed(ticks):
-            out = os.path.join(tmp, f"r{ticks}.h5")
+        def timed(length):
+            out = os.path.join(tmp, f"r{length}.h5")
             t0 = time.perf_counter()
-            subprocess.run([CONFSIM, "run", MESA, "-o", out, "--seed", "1", "--ticks", str(ticks), "--threads",
-                            str(threads), "--set", f"grid.width={n}", "--set", f"grid.height={n}"],
+            subprocess.run([CONFSIM, "run", MESA, "-o", out, "--seed", "1", "--ticks", str(length), "--threads",
+                            str(threads), "--set", f"grid.width={n}", "--set", f"grid.height={n}",
+                            "--set", f"rules.activation={activation}"]
+                           + ([] if snapshots else ["--set", "output.snapshot_every=0"]),
                            cwd=ROOT, check=True, capture_output=True)
             return time.perf_counter() - t0
         for _ in range(repeat):
-            short, long_ = timed(5), timed(25)
-            rates.append(agents * 20 / max(1e-9, long_ - short))
+            short, long_ = timed(ticks[0]), timed(ticks[1])
+            rates.append(agents * (ticks[1] - ticks[0]) / max(1e-9, long_ - short))
     return statistics.median(rates), max(rates)
+
+
+def small_runs_command(activation):
+    return (f"build/release/app/confsim run {MESA} -o OUT.h5 --seed 1 --ticks 22000 --threads 1 "
+            f"--set output.snapshot_every=0 --set rules.activation={activation}")
+
+
+def sweep_seconds(repeat):
+    """Wall time of the 1,000-run sweep of bench/small_runs_sweep.yaml on 2 worker threads."""
+    times = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory(prefix="confsim-bench-") as tmp:
+            t0 = time.perf_counter()
+            subprocess.run([CONFSIM, "sweep", SMALL_SWEEP, "-o", os.path.join(tmp, "sweep"), "--jobs", "2"],
+                           cwd=ROOT, check=True, capture_output=True)
+            times.append(time.perf_counter() - t0)
+    return statistics.median(times), min(times)
 
 
 def machine():
@@ -155,29 +177,39 @@ def main():
 
     big = 1000 if args.quick else 4000
     sizes = [(40, 2000, 20), (200, 300, 5), (1000, 40, 2)] + ([] if args.quick else [(4000, 20, 2)])
-    size_cases = {(n, t): Case(f"epstein {n}x{n}, {t} thread(s)", MESA, grid(n) + no_snapshots, t, ticks, warmup, n=n)
+    size_cases = {(n, t): Case(f"epstein {n}x{n}, {t} thread(s)", MESA, grid(n) + no_snapshots + SYNCHRONOUS, t, ticks,
+                               warmup, n=n)
                   for n, ticks, warmup in sizes for t in (1, 2)}
     print("Epstein, by lattice size and threads", file=sys.stderr)
     run_interleaved(list(size_cases.values()), args.repeat)
+    sequential_cases = [Case(f"epstein {n}x{n}, random-sequential", MESA, grid(n) + no_snapshots + RANDOM_SEQUENTIAL,
+                             1, ticks, warmup, n=n) for n, ticks, warmup in sizes if n <= 1000]
+    print("Epstein, random-sequential activation", file=sys.stderr)
+    run_interleaved(sequential_cases, args.repeat)
+
+    print("Small runs", file=sys.stderr)
+    small = {a: confsim_rate(40, 1, args.repeat, a, ticks=(2000, 22000), snapshots=False)
+             for a in ("synchronous", "random_sequential")}
+    sweep = sweep_seconds(args.repeat)
 
     euclidean = ["citizens.vision_shape=euclidean", "cops.vision_shape=euclidean"]
     vision_cases = [Case(f"epstein {big}x{big} euclidean vision {v}", MESA,
-                         grid(big) + no_snapshots + euclidean + [f"citizens.vision={v}", f"cops.vision={v}"], 2,
+                         grid(big) + no_snapshots + SYNCHRONOUS + euclidean + [f"citizens.vision={v}", f"cops.vision={v}"], 2,
                          40 if args.quick else 12, 2, vision=v) for v in (1.7, 7, 15)]
     print("Epstein, by vision radius", file=sys.stderr)
     run_interleaved(vision_cases, args.repeat)
 
     recording = []
     for n in [1000] + ([] if args.quick else [4000]):
-        recording.append((Case(f"epstein {n}x{n}, no output", MESA, grid(n) + no_snapshots, 2, 100, 1, n=n),
+        recording.append((Case(f"epstein {n}x{n}, no output", MESA, grid(n) + no_snapshots + SYNCHRONOUS, 2, 100, 1, n=n),
                           Case(f"epstein {n}x{n}, series every tick and snapshots every 50 ticks to HDF5", MESA,
-                               grid(n) + ["output.snapshot_every=50"], 2, 100, 1,
+                               grid(n) + ["output.snapshot_every=50"] + SYNCHRONOUS, 2, 100, 1,
                                output=os.path.join(tmp, f"rec{n}.h5"), n=n)))
     print("Epstein, recording", file=sys.stderr)
     run_interleaved([c for pair in recording for c in pair], args.repeat)
 
     print("confsim run, end to end", file=sys.stderr)
-    end_to_end = {n: confsim_rate(n, 2, args.repeat) for n in [1000] + ([] if args.quick else [4000])}
+    end_to_end = {n: confsim_rate(n, 2, args.repeat, "synchronous") for n in [1000] + ([] if args.quick else [4000])}
 
     iraq = [Case("Iraq baseline, default scale (1,000 people per agent)", IRAQ, [], 2, 0, 0,
                  output=os.path.join(tmp, "iraq.h5"))]
@@ -200,7 +232,16 @@ def main():
     out.append(f"| {limits['philox4x64_10_throughput_ns']:.1f} ns | {limits['philox4x64_10_latency_ns']:.1f} ns | "
                f"{limits['bandwidth_1_thread_gb_per_s']:.1f} GB/s | {limits['bandwidth_2_threads_gb_per_s']:.1f} GB/s |\n")
 
-    out.append("### Epstein, Mesa's densities (0.7 citizens, 0.074 cops), von Neumann vision 7, no snapshots\n")
+    out.append("### Small runs: Mesa's defaults (40x40), one thread, `confsim run` itself\n")
+    out.append("Timed as a run of 22,000 ticks less one of 2,000 (start-up and the file's finishing cancel), no snapshots.\n")
+    out.append("| activation | agent-steps/s |")
+    out.append("|---|---|")
+    for a, (median, best) in small.items():
+        out.append(f"| {a} | {median / 1e6:.1f} M ({best / 1e6:.1f} M) |")
+    out.append(f"\nA sweep of 1,000 runs of Run 2 (500 ticks each; `{SMALL_SWEEP}`), 2 worker threads, "
+               f"run files written, summarised and removed: {sweep[0]:.1f} s ({sweep[1]:.1f} s).\n")
+
+    out.append("### Epstein, synchronous activation, Mesa's densities (0.7 citizens, 0.074 cops), von Neumann vision 7, no snapshots\n")
     out.append("| lattice | agents | threads | agent-steps/s | ms per tick | 2 threads vs 1 | state per citizen | peak per agent |")
     out.append("|---|---|---|---|---|---|---|---|")
     for (n, t), c in size_cases.items():
@@ -213,6 +254,14 @@ def main():
     for n, (median, best) in end_to_end.items():
         out.append(f"\n`confsim run` at {n}x{n}, 2 threads, with its run file, timed as 25 ticks minus 5: "
                    f"{median / 1e6:.1f} M agent-steps/s ({best / 1e6:.1f} M).")
+
+    out.append("\n### Epstein, random-sequential activation (serial: one thread whatever --threads says)\n")
+    out.append("| lattice | agents | agent-steps/s | ms per tick |")
+    out.append("|---|---|---|---|")
+    for c in sequential_cases:
+        out.append(f"| {c.tags['n']}x{c.tags['n']} | {c.runs[0]['field_agents']:,} | "
+                   f"{c.median('agent_steps_per_second') / 1e6:.1f} M ({c.fastest('agent_steps_per_second') / 1e6:.1f} M) | "
+                   f"{c.median('seconds_per_tick') * 1000:.2f} |")
 
     out.append("\n### Time per tick by step (ms, medians), 2 threads\n")
     two = [c for (n, t), c in size_cases.items() if t == 2]
@@ -250,18 +299,22 @@ def main():
                    f"{r['seconds_per_tick'] * 1000:.0f} ms | {r['peak_rss_bytes'] / 2**30:.2f} GiB |")
 
     out.append("\nCommands:\n")
-    for c in list(size_cases.values()) + vision_cases + [c for pair in recording for c in pair] + iraq:
+    for a in small:
+        out.append(f"- small runs, {a}: `{small_runs_command(a)}` less the same with `--ticks 2000`")
+    out.append(f"- the 1,000-run sweep: `build/release/app/confsim sweep {SMALL_SWEEP} -o OUT --jobs 2`")
+    for c in list(size_cases.values()) + sequential_cases + vision_cases + [c for pair in recording for c in pair] + iraq:
         out.append(f"- {c.label}: `{c.command()}`")
     for n in end_to_end:
         out.append(f"- `confsim run` at {n}x{n}: `build/release/app/confsim run {MESA} -o OUT.h5 --seed 1 --ticks 25 "
-                   f"--threads 2 --set grid.width={n} --set grid.height={n}` less the same with `--ticks 5`")
+                   f"--threads 2 --set grid.width={n} --set grid.height={n} --set rules.activation=synchronous` "
+                   f"less the same with `--ticks 5`")
     text = "\n".join(out) + "\n"
     print(text)
     if args.markdown:
         open(args.markdown, "w").write(text)
     if args.json:
         with open(args.json, "w") as f:
-            for c in list(size_cases.values()) + vision_cases + [c for pair in recording for c in pair] + iraq:
+            for c in list(size_cases.values()) + sequential_cases + vision_cases + [c for pair in recording for c in pair] + iraq:
                 for r in c.runs:
                     f.write(json.dumps({"label": c.label, "command": c.command(), **r}) + "\n")
 

@@ -8,6 +8,10 @@ Mesa is not a dependency of confsim: point --mesa at a directory holding Mesa's 
 tqdm and networkx). Without --mesa only confsim's side is measured.
 
     /usr/bin/python3 scripts/compare_mesa.py --mesa ~/src/mesa-3.3.1 --seeds 20 --ticks 1000
+    /usr/bin/python3 scripts/compare_mesa.py --mesa ~/src/mesa-3.3.1 --model legitimacy=0.82 \
+        --model max_jail_term=30 --model cop_density=0.04      # the settings of Epstein's Run 2
+
+--model changes an argument of Mesa's EpsteinCivilViolence and the matching confsim parameter.
 """
 import argparse
 import json
@@ -47,10 +51,16 @@ def measure(active, jailed, quiescent, ticks):
             "outbursts_per_1000": outbursts(a, citizens) * 1000.0 / ticks}
 
 
-def run_mesa(mesa_dir, seed, ticks):
+# Mesa's model arguments and the confsim parameters they set.
+MODEL_ARGUMENTS = {"legitimacy": "government.legitimacy", "max_jail_term": "jail.max_term",
+                   "cop_density": "cops.density", "citizen_density": "citizens.density",
+                   "citizen_vision": "citizens.vision", "cop_vision": "cops.vision"}
+
+
+def run_mesa(mesa_dir, seed, ticks, arguments):
     sys.path.insert(0, mesa_dir)
     from mesa.examples.advanced.epstein_civil_violence.model import EpsteinCivilViolence
-    model = EpsteinCivilViolence(seed=seed)
+    model = EpsteinCivilViolence(seed=seed, **arguments)
     series = {"active": [model.ACTIVE], "jailed": [model.ARRESTED], "quiescent": [model.QUIET]}
     for _ in range(ticks):
         model.step()
@@ -79,28 +89,36 @@ def main():
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--ticks", type=int, default=1000)
     parser.add_argument("--cache", help="a JSON file keeping Mesa's results per seed (Mesa takes ~35 s a run)")
-    parser.add_argument("--set", action="append", default=[], help="extra --set for confsim (repeatable)")
+    parser.add_argument("--model", action="append", default=[], metavar="NAME=VALUE",
+                        help=f"a Mesa model argument, set in confsim too (repeatable): {', '.join(MODEL_ARGUMENTS)}")
     args = parser.parse_args()
+    arguments = {}
+    for item in args.model:
+        name, _, value = item.partition("=")
+        if name not in MODEL_ARGUMENTS:
+            parser.error(f"--model {item}: expected one of {', '.join(MODEL_ARGUMENTS)}")
+        arguments[name] = int(value) if name == "max_jail_term" else float(value)
 
     rows = {}
     if args.mesa:
         cached = json.load(open(args.cache)) if args.cache and os.path.exists(args.cache) else {}
         mesa_rows = []
         for seed in range(1, args.seeds + 1):
-            key = f"{seed}/{args.ticks}"
+            key = f"{seed}/{args.ticks}/{sorted(arguments.items())}" if arguments else f"{seed}/{args.ticks}"
             if key not in cached:
-                cached[key] = run_mesa(args.mesa, seed, args.ticks)
+                cached[key] = run_mesa(args.mesa, seed, args.ticks, arguments)
                 if args.cache:
                     json.dump(cached, open(args.cache, "w"), indent=1)
             mesa_rows.append(cached[key])
         rows["Mesa's example"] = mesa_rows
-    extra = [a for s in args.set for a in ("--set", s)]
+    extra = [a for name, value in arguments.items() for a in ("--set", f"{MODEL_ARGUMENTS[name]}={value}")]
     for label, scheme in (("confsim `mesa` preset, random_sequential", "random_sequential"),
                           ("confsim `mesa` preset, synchronous", "synchronous")):
         rows[label] = [run_confsim(args.confsim, args.scenario, seed, args.ticks,
                                    ["--set", f"rules.activation={scheme}"] + extra)
                        for seed in range(1, args.seeds + 1)]
-    print(f"{args.seeds} seeds × {args.ticks} ticks; mean ± s.d. over seeds of each run's mean after tick 0\n")
+    settings = ", ".join(f"{k}={v}" for k, v in arguments.items()) or "the model's defaults"
+    print(f"{settings}; {args.seeds} seeds × {args.ticks} ticks; mean ± s.d. over seeds of each run's mean after tick 0\n")
     print("| run | active | jailed | quiescent | outbursts (> 5% of citizens) per 1000 ticks |")
     print("|---|---|---|---|---|")
     for label, per_seed in rows.items():

@@ -30,6 +30,7 @@ Parameters Parameters::from(const sim::Scenario& s) {
   p.width = static_cast<std::uint32_t>(s.integer("grid.width"));
   p.height = static_cast<std::uint32_t>(s.integer("grid.height"));
   p.torus = s.flag("grid.torus");
+  p.placed_per_cell = s.word("grid.placement") == "per_cell";
   p.citizen_density = s.real("citizens.density");
   p.cop_density = s.real("cops.density");
   p.citizen_vision = s.real("citizens.vision");
@@ -251,8 +252,12 @@ class EpsteinModel final : public sim::Model {
     const auto share_of_cells = [&](double density) {
       return std::llround(density * static_cast<double>(cells));
     };
-    n_citizens_ = static_cast<std::uint32_t>(share_of_cells(p.citizen_density));
-    n_cops_ = static_cast<std::uint32_t>(std::min<std::int64_t>(share_of_cells(p.cop_density), cells - n_citizens_));
+    if (p.placed_per_cell) {
+      place_per_cell([&](CellIndex, std::int8_t kind) { ++(kind == cop ? n_cops_ : n_citizens_); });
+    } else {
+      n_citizens_ = static_cast<std::uint32_t>(share_of_cells(p.citizen_density));
+      n_cops_ = static_cast<std::uint32_t>(std::min<std::int64_t>(share_of_cells(p.cop_density), cells - n_citizens_));
+    }
     // The schema refuses such windows; the check guards the lane packing if it ever stops doing so.
     for (const sim::Window* w : {&citizen_window_, &cop_window_})
       if (w->offsets().size() + 1 > sim::kMaxPackedWindowCells)
@@ -309,14 +314,21 @@ class EpsteinModel final : public sim::Model {
     RandomStream kinds(seed_, StreamOwner::world, 1, 0, Purpose::initial_placement);
     std::uint32_t agent = 0, citizen = 0, cop_number = 0;
     std::uint32_t cops_left = n_cops_;
-    sim::select_in_order(placement, cells, agents, [&](std::uint32_t c, bool occupied) {
-      if (!occupied) return;
-      const bool is_a_cop = cops_left > 0 && sim::draw_below(kinds, agents - agent) < cops_left;
-      cops_left -= is_a_cop ? 1 : 0;
-      ++agent;
-      code_[c] = is_a_cop ? cop : quiescent;
-      agent_[c] = is_a_cop ? n_citizens_ + cop_number++ : citizen++;
-    });
+    const auto place = [&](CellIndex c, std::int8_t kind) {
+      code_[c] = kind;
+      agent_[c] = kind == cop ? n_citizens_ + cop_number++ : citizen++;
+    };
+    if (p_.placed_per_cell) {
+      place_per_cell(place);
+    } else {
+      sim::select_in_order(placement, cells, agents, [&](std::uint32_t c, bool occupied) {
+        if (!occupied) return;
+        const bool is_a_cop = cops_left > 0 && sim::draw_below(kinds, agents - agent) < cops_left;
+        cops_left -= is_a_cop ? 1 : 0;
+        ++agent;
+        place(c, is_a_cop ? cop : quiescent);
+      });
+    }
     sim::parallel_blocks(cells, [&](std::size_t begin, std::size_t end) {
       for (std::size_t c = begin; c < end; ++c) {
         if (code_[c] != quiescent) continue;
@@ -875,6 +887,20 @@ class EpsteinModel final : public sim::Model {
       arrivals_.push_back({citizen, suspect.cell, hardship_[suspect.cell], risk_aversion_[suspect.cell], term});
       code_[suspect.cell] = empty;
       if (p_.cops_step_onto_arrest) step_to(at, suspect);
+    }
+  }
+
+  // grid.placement per_cell: each cell in order holds a citizen with probability citizens.density,
+  // else a cop with probability cops.density (Mesa's draw per cell); put(cell, kind) for each agent.
+  template <class Put>
+  void place_per_cell(Put&& put) const {
+    RandomStream draw(seed_, StreamOwner::world, 2, 0, Purpose::initial_placement);
+    for (CellIndex c = 0; c < lattice_.cell_count(); ++c) {
+      const double u = sim::draw_uniform(draw, 0.0, 1.0, "placement");
+      if (u < p_.citizen_density)
+        put(c, quiescent);
+      else if (u < p_.citizen_density + p_.cop_density)
+        put(c, cop);
     }
   }
 

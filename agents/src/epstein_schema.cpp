@@ -48,6 +48,7 @@ struct Choices {
   const char* term_range;
   bool jailed_block_cell;
   const char* vision_shape;  // the same for citizens and cops
+  const char* placement;
 };
 
 sim::Preset preset(const char* name, const char* description, const Choices& c) {
@@ -57,7 +58,7 @@ sim::Preset preset(const char* name, const char* description, const Choices& c) 
            {"rules.order", std::string(c.order)}, {"cops.step_onto_arrest", c.cops_step_onto_arrest},
            {"jail.term_range", std::string(c.term_range)},
            {"jail.blocks_cell", c.jailed_block_cell}, {"citizens.vision_shape", std::string(c.vision_shape)},
-           {"cops.vision_shape", std::string(c.vision_shape)}}};
+           {"cops.vision_shape", std::string(c.vision_shape)}, {"grid.placement", std::string(c.placement)}}};
 }
 
 sim::ModelSchema build_schema() {
@@ -75,7 +76,13 @@ sim::ModelSchema build_schema() {
         {.key = "height", .type = ValueType::integer, .description = "Cells along y.", .unit = "cells", .min = 1,
          .max = kMaxSide},
         {.key = "torus", .type = ValueType::boolean, .description = "Whether the edges wrap around.",
-         .default_value = true, .default_reason = "the paper, NetLogo and Mesa all use a torus"}}});
+         .default_value = true, .default_reason = "the paper, NetLogo and Mesa all use a torus"},
+        {.key = "placement", .type = ValueType::choice,
+         .description = "exact: round(density × cells) citizens and cops on cells drawn uniformly (NetLogo); "
+                        "per_cell: each cell holds a citizen with probability citizens.density, else a cop with "
+                        "probability cops.density (Mesa's draw per cell), so the numbers vary from seed to seed.",
+         .choices = {"exact", "per_cell"}, .default_value = std::string("exact"),
+         .default_reason = "the paper gives densities of a fixed population (\"initial agent density 0.7\")"}}});
   s.sections.push_back(
       {"government", "The regime whose legitimacy citizens judge.",
        {{.key = "legitimacy", .type = ValueType::real,
@@ -153,17 +160,17 @@ sim::ModelSchema build_schema() {
 
   s.presets = {
       preset("epstein2002", "The paper's rules as written: random-sequential activation, move then act, no rounding of C/A.",
-             {"none", "once", "move_then_act", false, "inclusive", false, "euclidean"}),
+             {"none", "once", "move_then_act", false, "inclusive", false, "euclidean", "exact"}),
       preset("netlogo",
              "NetLogo's Rebellion: random-sequential activation (ask turtles), move then act, floor(C/A), own "
              "cell in the neighbourhood, a cop steps onto the cell of the citizen it jails, terms 0…J−1 "
              "counted down at the end of each tick, jailed agents leave their cell free.",
-             {"floor", "twice_when_active", "move_then_act", true, "exclusive", false, "euclidean"}),
+             {"floor", "twice_when_active", "move_then_act", true, "exclusive", false, "euclidean", "exact"}),
       preset("mesa",
              "Mesa's epstein_civil_violence: random-sequential activation (shuffle_do), act then move, "
              "round-half-even(C/A), von Neumann windows, terms 0…J counted down on the citizen's own turn, "
-             "jailed citizens block their cell.",
-             {"round_half_even", "once", "act_then_move", false, "inclusive", true, "von_neumann"}),
+             "jailed citizens block their cell, agents placed cell by cell.",
+             {"round_half_even", "once", "act_then_move", false, "inclusive", true, "von_neumann", "per_cell"}),
   };
   s.removable_populations = {"cops", "citizens"};
 

@@ -31,6 +31,7 @@ inline constexpr std::int32_t kUnboundedJail = INT32_MAX;
 struct Parameters {
   std::uint32_t width = 0, height = 0;
   bool torus = true;
+  bool placed_per_cell = false;  // grid.placement: per_cell (Mesa) or exact
   double citizen_density = 0, cop_density = 0;
   double citizen_vision = 0, cop_vision = 0;
   sim::WindowShape citizen_shape = sim::WindowShape::euclidean, cop_shape = sim::WindowShape::euclidean;

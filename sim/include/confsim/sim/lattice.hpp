@@ -211,14 +211,19 @@ void WindowCounter::rebuild(CellValue&& value_of_cell) {
         continue;
       }
       const auto first = static_cast<CellIndex>((torus ? wrap(y, h) : y) * w);
-      // Left padding, the row itself, right padding: only the paddings need wrapping.
+      // Left padding, the row itself, right padding: only the paddings need wrapping, which takes
+      // one addition or subtraction of the width where the reach is below it (no division).
+      const bool wraps_once = reach_ < w;
+      const auto column = [&](std::int64_t x) {
+        return static_cast<CellIndex>(!wraps_once ? wrap(x, w) : x < 0 ? x + w : x >= w ? x - w : x);
+      };
       for (std::uint32_t px = 0; px < r_cells; ++px) {
         const std::int64_t x = static_cast<std::int64_t>(px) - reach_;
-        values[px] = torus ? static_cast<std::uint32_t>(value_of_cell(first + static_cast<CellIndex>(wrap(x, w)))) : 0U;
+        values[px] = torus ? static_cast<std::uint32_t>(value_of_cell(first + column(x))) : 0U;
         const std::uint32_t right = r_cells + static_cast<std::uint32_t>(w) + px;
         if (right < padded_width_) {
           const std::int64_t xr = static_cast<std::int64_t>(right) - reach_;
-          values[right] = torus ? static_cast<std::uint32_t>(value_of_cell(first + static_cast<CellIndex>(wrap(xr, w)))) : 0U;
+          values[right] = torus ? static_cast<std::uint32_t>(value_of_cell(first + column(xr))) : 0U;
         }
       }
       std::uint32_t* const core = values.data() + r_cells;

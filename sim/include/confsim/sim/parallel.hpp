@@ -4,6 +4,8 @@
 // reductions combine per-block partial results in block order.
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/global_control.h>
+#include <tbb/task_arena.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -21,8 +23,17 @@ namespace confsim::sim {
 // each body before all that comes after — because Debian's oneTBB is not built for TSan, which
 // cannot see TBB's own synchronisation. Bodies running at the same time stay unordered, so a race
 // between them is still reported. Elsewhere it is tbb::parallel_for itself.
+//
+// With one thread allowed (a sweep's runs, --threads 1) the body takes the whole range at once:
+// results never depend on how a range is cut, and a small lattice's steps are then not paid for
+// in task overhead.
 template <class Range, class Body>
 void parallel_for(const Range& range, const Body& body) {
+  if (tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) == 1 ||
+      tbb::this_task_arena::max_concurrency() == 1) {
+    body(range);
+    return;
+  }
 #if defined(__SANITIZE_THREAD__)
   char fork = 0, join = 0;
   __tsan_release(&fork);
