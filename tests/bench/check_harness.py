@@ -27,7 +27,8 @@ if os.path.exists(out):
 def bench_run(activation, output=None):
     command = [bench, os.path.join(source, "scenarios/epstein/mesa_default.yaml"), "--threads", "2",
                "--ticks", "6", "--warmup", "2", "--set", "grid.width=60", "--set", "grid.height=50",
-               "--set", "output.snapshot_every=3", "--set", f"rules.activation={activation}"]
+               "--set", "output.snapshot_every=3", "--set", f"rules.activation={activation}",
+               "--set", "grid.placement=exact"]
     r = subprocess.run(command + (["--output", output] if output else []), capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit(f"confsim_bench failed ({r.returncode}): {r.stderr}")
