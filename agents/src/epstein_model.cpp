@@ -874,6 +874,9 @@ class EpsteinModel final : public sim::Model {
       if (code_[c] == active && k-- == 0) picked = i;
     });
     const Spot suspect = spot_of(cop_cells_, at, picked);
+    // The counts are kept by hand; if they ever drifted from the lattice, say so rather than jail
+    // whoever stands at the first cell of the window.
+    if (code_[suspect.cell] != active) throw std::logic_error("window counts out of step with the lattice");
     const std::uint32_t citizen = agent_[suspect.cell];
     const std::int32_t term = draw_jail_term(citizen, tick);
     count_in_windows(suspect, 0U - sim::in_high_lane(1));
