@@ -152,11 +152,10 @@ struct Movers {
   bool full() const { return n >= kMoverBatch; }
 };
 
-// What a kind of mover needs to claim the cell it picked, by offset index: the step to it in
-// cells (for cells whose window does not wrap) and the claim code of the mover's displacement.
+// What a kind of mover needs to claim the cell it picked: by offset index, the claim code of the
+// mover's displacement.
 struct MoveTable {
   const sim::WindowSampler* sampler;
-  std::vector<std::ptrdiff_t> cell_steps;
   std::vector<std::uint32_t> claim_codes;
 };
 
@@ -972,9 +971,8 @@ class EpsteinModel final : public sim::Model {
   }
 
   MoveTable move_table(const sim::WindowSampler& sampler) const {
-    MoveTable t{&sampler, {}, {}};
+    MoveTable t{&sampler, {}};
     for (const sim::Offset& o : sampler.window().offsets()) {
-      t.cell_steps.push_back(static_cast<std::ptrdiff_t>(o.dy) * lattice_.width() + o.dx);
       t.claim_codes.push_back(claims_.code_of({-o.dx, -o.dy}));
     }
     return t;
@@ -1009,7 +1007,6 @@ class EpsteinModel final : public sim::Model {
   void claim_moves(Movers& m, bool kind_cops, std::int64_t tick) {
     if (m.n == 0) return;
     const std::uint32_t w = lattice_.width();
-    const auto r = static_cast<std::uint32_t>(reach_);
     const MoveTable& table = kind_cops ? cop_move_table_ : citizen_move_table_;
     const sim::StreamKey key{seed_, kind_cops ? StreamOwner::cop : StreamOwner::citizen,
                              static_cast<std::uint32_t>(tick), Purpose::move_target};
@@ -1018,12 +1015,11 @@ class EpsteinModel final : public sim::Model {
     for (std::size_t j = 0; j < m.n; ++j) {
       if (m.picks[j] == sim::WindowSampler::kNone) continue;
       const auto index = static_cast<std::size_t>(m.picks[j]);
-      const std::uint32_t x = m.columns[j], y = m.rows[j];
-      CellIndex target = 0;
-      if (y >= r && y + r < lattice_.height() && x >= r && x + r < w)
-        target = static_cast<CellIndex>(static_cast<std::ptrdiff_t>(y * w + x) + table.cell_steps[index]);
-      else
-        lattice_.shifted(x, y, offsets[index], target);
+      // Coordinates looked up, not tested against the edges: on a small lattice half the movers
+      // stand near one, and a branch on it would be mispredicted. A picked cell is on the lattice.
+      const sim::Offset o = offsets[index];
+      const CellIndex target = shifted_y_[m.rows[j] + static_cast<std::uint32_t>(reach_ + o.dy)] * w +
+                               shifted_x_[m.columns[j] + static_cast<std::uint32_t>(reach_ + o.dx)];
       claims_.claim_coded(target, m.priorities[j], table.claim_codes[index]);
     }
     m.n = 0;

@@ -1,5 +1,6 @@
 #include "confsim/sim/window_sampler.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <limits>
 #include <stdexcept>
@@ -100,9 +101,28 @@ void WindowSampler::probe_block(const StreamKey& key, std::uint32_t block, const
   // The cells' 64-bit words read as 32-bit words, bit p in word p / 32: true on a little-endian
   // processor, which every x86-64 is.
   if (allow_vector) {
+    const auto cell_words = reinterpret_cast<const std::uint32_t*>(cells_->words());
     done = n / 8 * 8;
-    probe_block_avx2(key, block, ids, centres, done, steps_.data(), reinterpret_cast<const std::uint32_t*>(cells_->words()),
-                     draws_.range(), draws_.reject_below(), hits, first_words);
+    probe_block_avx2(key, block, ids, centres, done, steps_.data(), cell_words, draws_.range(), draws_.reject_below(),
+                     hits, first_words);
+    // The last few agents go through the vector form too, with the last of them repeated to fill
+    // eight lanes: each lane's result depends on its own agent alone.
+    if (done < n) {
+      std::uint32_t tail_ids[8], tail_centres[8], tail_first[8];
+      std::int32_t tail_hits[8];
+      for (std::size_t j = 0; j < 8; ++j) {
+        const std::size_t i = std::min(done + j, n - 1);
+        tail_ids[j] = ids[i];
+        tail_centres[j] = centres[i];
+      }
+      probe_block_avx2(key, block, tail_ids, tail_centres, 8, steps_.data(), cell_words, draws_.range(),
+                       draws_.reject_below(), tail_hits, tail_first);
+      for (std::size_t i = done; i < n; ++i) {
+        hits[i] = tail_hits[i - done];
+        if (block == 0 && first_words != nullptr) first_words[i] = tail_first[i - done];
+      }
+      done = n;
+    }
   }
 #else
   (void)allow_vector;

@@ -198,8 +198,12 @@ void WindowCounter::rebuild(CellValue&& value_of_cell) {
   const auto wrap = [](std::int64_t v, std::int64_t n) { return ((v % n) + n) % n; };
   std::fill(row(0), row(0) + stride_, 0U);  // borrowed storage holds whatever was there before
   sim::parallel_for(tbb::blocked_range<std::size_t>(0, padded_height_), [&](const tbb::blocked_range<std::size_t>& r) {
-    // A row's values first, in a pass that vectorises, then their running sum.
-    std::vector<std::uint32_t> values(padded_width_);
+    // A row's values first, in a pass that vectorises, then their running sum (on the stack for
+    // rows up to 4096 cells, the heap beyond).
+    constexpr std::size_t kStackRow = 4096;
+    std::uint32_t on_stack[kStackRow];
+    std::vector<std::uint32_t> on_heap(padded_width_ > kStackRow ? padded_width_ : 0);
+    std::uint32_t* const values = padded_width_ > kStackRow ? on_heap.data() : on_stack;
     const auto r_cells = static_cast<std::uint32_t>(reach_);
     for (std::size_t py = r.begin(); py != r.end(); ++py) {
       std::uint32_t* here = row(py + 1);
@@ -226,7 +230,7 @@ void WindowCounter::rebuild(CellValue&& value_of_cell) {
           values[right] = torus ? static_cast<std::uint32_t>(value_of_cell(first + column(xr))) : 0U;
         }
       }
-      std::uint32_t* const core = values.data() + r_cells;
+      std::uint32_t* const core = values + r_cells;
       for (std::uint32_t x = 0; x < static_cast<std::uint32_t>(w); ++x)
         core[x] = static_cast<std::uint32_t>(value_of_cell(first + x));
       std::uint32_t sum = 0;
