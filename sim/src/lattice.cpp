@@ -4,6 +4,7 @@
 #include <immintrin.h>
 #endif
 
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -180,30 +181,25 @@ CellBits::CellBits(const Lattice& lattice, int reach)
 
 void CellBits::rebuild_equal(const std::int8_t* codes, std::int8_t value) {
   const std::uint32_t w = lattice_.width();
-  sim::parallel_for(tbb::blocked_range<std::size_t>(0, padded_rows_), [&](const tbb::blocked_range<std::size_t>& rows) {
-    for (std::size_t py = rows.begin(); py != rows.end(); ++py)
-      build_row(py, [&](std::uint32_t y, std::uint32_t x0, std::uint32_t n) {
-        const std::int8_t* cell = codes + static_cast<std::size_t>(y) * w + x0;
-        std::uint64_t bits = 0;
-        if (n == 64) {
-          // Eight bytes at a time: a byte equal to `value` becomes its lowest bit, then the eight
-          // bits are gathered by one multiply (their positions 0, 8, …, 56 land on 56 … 63).
-          const std::uint64_t pattern = 0x0101010101010101ULL * static_cast<std::uint8_t>(value);
-          for (int part = 0; part < 8; ++part) {
-            std::uint64_t bytes = 0;
-            std::memcpy(&bytes, cell + 8 * part, 8);
-            std::uint64_t diff = bytes ^ pattern;  // zero bytes where equal
-            diff |= diff >> 4;
-            diff |= diff >> 2;
-            diff |= diff >> 1;
-            const std::uint64_t equal = ~diff & 0x0101010101010101ULL;
-            bits |= ((equal * 0x0102040810204080ULL) >> 56) << (8 * part);
-          }
-          return bits;
-        }
-        for (std::uint32_t k = 0; k < n; ++k) bits |= static_cast<std::uint64_t>(cell[k] == value ? 1U : 0U) << k;
-        return bits;
-      });
+  const std::uint64_t pattern = 0x0101010101010101ULL * static_cast<std::uint8_t>(value);
+  build_rows([&](std::uint32_t y, std::uint32_t x0, std::uint32_t n) {
+    const std::int8_t* cell = codes + static_cast<std::size_t>(y) * w + x0;
+    std::uint64_t bits = 0;
+    // Eight bytes at a time: a byte equal to `value` becomes its lowest bit, then the eight bits
+    // are gathered by one multiply (their positions 0, 8, …, 56 land on 56 … 63).
+    std::uint32_t k = 0;
+    for (; k + 8 <= n; k += 8) {
+      std::uint64_t bytes = 0;
+      std::memcpy(&bytes, cell + k, 8);
+      std::uint64_t diff = bytes ^ pattern;  // zero bytes where equal
+      diff |= diff >> 4;
+      diff |= diff >> 2;
+      diff |= diff >> 1;
+      const std::uint64_t equal = ~diff & 0x0101010101010101ULL;
+      bits |= ((equal * 0x0102040810204080ULL) >> 56) << k;
+    }
+    for (; k < n; ++k) bits |= static_cast<std::uint64_t>(cell[k] == value ? 1U : 0U) << k;
+    return bits;
   });
 }
 
@@ -226,15 +222,59 @@ void CellBits::assign(std::uint32_t x, std::uint32_t y, bool value) {
     }
 }
 
+void running_sum(const std::uint32_t* values, std::size_t n, std::uint32_t* out) {
+  std::size_t i = 0;
+  std::uint32_t sum = 0;
+#if defined(__AVX2__)
+  __m256i carry = _mm256_setzero_si256();
+  for (; i + 8 <= n; i += 8) {
+    __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(values + i));
+    // Sums within each half, then the lower half's total added to the upper half.
+    v = _mm256_add_epi32(v, _mm256_slli_si256(v, 4));
+    v = _mm256_add_epi32(v, _mm256_slli_si256(v, 8));
+    const __m256i half_totals = _mm256_shuffle_epi32(v, 0xFF);
+    v = _mm256_add_epi32(v, _mm256_permute2x128_si256(half_totals, half_totals, 0x08));
+    v = _mm256_add_epi32(v, carry);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), v);
+    carry = _mm256_permutevar8x32_epi32(v, _mm256_set1_epi32(7));
+  }
+  sum = static_cast<std::uint32_t>(_mm256_cvtsi256_si32(carry));
+#endif
+  for (; i < n; ++i) {
+    sum += values[i];
+    out[i] = sum;
+  }
+}
+
+namespace {
+// For each 8-bit mask, the places of its set bits packed into the low bytes of a word.
+constexpr std::array<std::uint64_t, 256> packed_bit_places() {
+  std::array<std::uint64_t, 256> table{};
+  for (unsigned mask = 0; mask < 256; ++mask) {
+    unsigned k = 0;
+    for (unsigned bit = 0; bit < 8; ++bit)
+      if ((mask >> bit) & 1U) table[mask] |= static_cast<std::uint64_t>(bit) << (8 * k++);
+  }
+  return table;
+}
+constexpr std::array<std::uint64_t, 256> kPackedBitPlaces = packed_bit_places();
+}  // namespace
+
 std::size_t positions_of(const std::int8_t* codes, std::size_t n, std::int8_t a, std::int8_t b, std::uint32_t* out) {
   std::size_t found = 0, i = 0;
 #if defined(__AVX2__)
-  const __m256i va = _mm256_set1_epi8(a), vb = _mm256_set1_epi8(b);
-  for (; i + 32 <= n; i += 32) {
-    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + i));
-    auto hits = static_cast<std::uint32_t>(
-        _mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(v, va), _mm256_cmpeq_epi8(v, vb))));
-    for (; hits != 0; hits &= hits - 1) out[found++] = static_cast<std::uint32_t>(i) + std::countr_zero(hits);
+  // Eight cells at a time without a branch per match: the matches' places come packed from a table
+  // and all eight lanes are stored, of which the first popcount(mask) count. The stores stay below
+  // out + i + 8 ≤ out + n, since found ≤ i.
+  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+  for (; i + 8 <= n; i += 8) {
+    const __m128i v = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(codes + i));
+    const auto mask =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)))) & 0xFFU;
+    const __m256i places = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<long long>(kPackedBitPlaces[mask])));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + found),
+                        _mm256_add_epi32(places, _mm256_set1_epi32(static_cast<int>(i))));
+    found += static_cast<std::size_t>(std::popcount(mask));
   }
 #endif
   for (; i < n; ++i) {

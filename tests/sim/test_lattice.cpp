@@ -186,12 +186,45 @@ TEST_CASE("cell bits, window counts and picks agree with the lattice cell by cel
 TEST_CASE("positions of codes in a row are listed in order", "[unit][lattice]") {
   const Lattice lattice(101, 1, false);
   const auto codes = random_codes(lattice, 0.2, 5);
-  std::vector<std::uint32_t> out(codes.size()), expected;
-  for (std::uint32_t i = 0; i < codes.size(); ++i)
-    if (codes[i] == 1 || codes[i] == 3) expected.push_back(i);
-  const std::size_t n = positions_of(codes.data(), codes.size(), 1, 3, out.data());
-  out.resize(n);
-  CHECK(out == expected);
+  // Every length, so that the eight-at-a-time part and the rest both end anywhere; the output
+  // holds exactly as many values as there are cells (AddressSanitizer sees a write past it).
+  for (std::size_t length = 0; length <= codes.size(); ++length) {
+    std::vector<std::uint32_t> out(length), expected;
+    for (std::uint32_t i = 0; i < length; ++i)
+      if (codes[i] == 1 || codes[i] == 3) expected.push_back(i);
+    const std::size_t n = positions_of(codes.data(), length, 1, 3, out.data());
+    out.resize(n);
+    REQUIRE(out == expected);
+  }
+}
+
+TEST_CASE("a running sum wraps modulo 2^32 like a serial one, at every length", "[unit][lattice]") {
+  std::vector<std::uint32_t> values(70);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<std::uint32_t>(i * 2654435761U) | 0x80000000U;
+  for (std::size_t length = 0; length <= values.size(); ++length) {
+    std::vector<std::uint32_t> out(length), expected(length);
+    std::uint32_t sum = 0;
+    for (std::size_t i = 0; i < length; ++i) expected[i] = sum += values[i];
+    running_sum(values.data(), length, out.data());
+    REQUIRE(out == expected);
+  }
+}
+
+TEST_CASE("cell bits wrap a torus for reaches past one 64-bit word", "[unit][lattice]") {
+  const Lattice lattice(150, 9, true);
+  const int reach = 70;
+  const auto codes = random_codes(lattice, 0.4, 3);
+  CellBits bits(lattice, reach);
+  bits.rebuild_equal(codes.data(), 0);
+  std::size_t wrong = 0;
+  for (std::uint32_t y = 0; y < lattice.height(); ++y)
+    for (std::uint32_t x = 0; x < lattice.width(); ++x)
+      for (int d : {-reach, -65, -64, -63, -1, 1, 63, 64, 65, reach}) {
+        CellIndex n = 0;
+        lattice.shifted(lattice.index(x, y), {d, 0}, n);
+        wrong += bits.test(bits.position(x, y) + static_cast<std::size_t>(bits.step({d, 0}))) != (codes[n] == 0);
+      }
+  CHECK(wrong == 0);
 }
 
 namespace {

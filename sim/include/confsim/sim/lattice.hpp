@@ -146,6 +146,11 @@ constexpr std::uint32_t low_lane(std::uint32_t total) { return total & ((1U << k
 constexpr std::uint32_t high_lane(std::uint32_t total) { return total >> kLaneShift; }
 constexpr std::uint32_t in_high_lane(std::uint32_t value) { return value << kLaneShift; }
 
+// out[i] = values[0] + … + values[i] for i < n, modulo 2^32 (eight at a time where the processor
+// allows: a window counter's rows are short on a small lattice, and a serial sum is one addition a
+// cycle at best).
+void running_sum(const std::uint32_t* values, std::size_t n, std::uint32_t* out);
+
 // Summed-area table over a lattice padded by the window reach (wrapped on a torus, zero on a
 // bounded lattice), so every rectangle query is four reads with no wrap-around branches, and a
 // window count costs the same wherever the window sits. Built in parallel: rows, then columns.
@@ -197,7 +202,10 @@ void WindowCounter::rebuild(CellValue&& value_of_cell) {
   // Padding wider than the lattice (a bounded lattice's big window) wraps more than once.
   const auto wrap = [](std::int64_t v, std::int64_t n) { return ((v % n) + n) % n; };
   std::fill(row(0), row(0) + stride_, 0U);  // borrowed storage holds whatever was there before
-  sim::parallel_for(tbb::blocked_range<std::size_t>(0, padded_height_), [&](const tbb::blocked_range<std::size_t>& r) {
+  // The lattice's own rows first; each padding row is then a copy of the row it wraps to (or zeros).
+  const auto r_rows = static_cast<std::size_t>(reach_);
+  sim::parallel_for(tbb::blocked_range<std::size_t>(r_rows, r_rows + static_cast<std::size_t>(h)),
+                    [&](const tbb::blocked_range<std::size_t>& r) {
     // A row's values first, in a pass that vectorises, then their running sum (on the stack for
     // rows up to 4096 cells, the heap beyond).
     constexpr std::size_t kStackRow = 4096;
@@ -209,12 +217,7 @@ void WindowCounter::rebuild(CellValue&& value_of_cell) {
       std::uint32_t* here = row(py + 1);
       here[0] = 0;
       const std::int64_t y = static_cast<std::int64_t>(py) - reach_;
-      const bool row_inside = y >= 0 && y < h;
-      if (!torus && !row_inside) {
-        std::fill(here, here + padded_width_ + 1, 0U);
-        continue;
-      }
-      const auto first = static_cast<CellIndex>((torus ? wrap(y, h) : y) * w);
+      const auto first = static_cast<CellIndex>(y * w);
       // Left padding, the row itself, right padding: only the paddings need wrapping, which takes
       // one addition or subtraction of the width where the reach is below it (no division).
       const bool wraps_once = reach_ < w;
@@ -233,13 +236,19 @@ void WindowCounter::rebuild(CellValue&& value_of_cell) {
       std::uint32_t* const core = values + r_cells;
       for (std::uint32_t x = 0; x < static_cast<std::uint32_t>(w); ++x)
         core[x] = static_cast<std::uint32_t>(value_of_cell(first + x));
-      std::uint32_t sum = 0;
-      for (std::uint32_t px = 0; px < padded_width_; ++px) {
-        sum += values[px];
-        here[px + 1] = sum;
-      }
+      running_sum(values, padded_width_, here + 1);
     }
   });
+  for (std::size_t py = 0; py < padded_height_; ++py) {
+    if (py >= r_rows && py < r_rows + static_cast<std::size_t>(h)) continue;
+    std::uint32_t* here = row(py + 1);
+    if (!torus) {
+      std::fill(here, here + stride_, 0U);
+      continue;
+    }
+    const std::uint32_t* source = row(static_cast<std::size_t>(wrap(static_cast<std::int64_t>(py) - reach_, h)) + r_rows + 1);
+    std::copy(source, source + stride_, here);
+  }
   accumulate_columns();
 }
 
@@ -286,7 +295,11 @@ class CellBits {
   std::size_t padded_rows_;
   std::vector<std::uint64_t> words_;  // the padded rows, then one spare word so 64-bit reads never leave it
 
-  // Row py of the padded bits (its words) from a row of cell values given 64 at a time.
+  // Every padded row from the lattice's rows' cell values, given 64 at a time by
+  // cells_from(y, x0, n) (bit k for cell x0 + k of row y).
+  template <class Words>
+  void build_rows(Words&& cells_from);
+  // Row py (one of the lattice's own) of the padded bits, its wrapped columns included.
   template <class Words>
   void build_row(std::size_t py, Words&& cells_from);
 };
@@ -309,11 +322,8 @@ template <class Words>
 void CellBits::build_row(std::size_t py, Words&& cells_from) {
   std::uint64_t* out = words_.data() + py * (row_bits_ / 64);
   std::fill(out, out + row_bits_ / 64, 0U);
-  const std::int64_t y = static_cast<std::int64_t>(py) - reach_;
-  const auto h = static_cast<std::int64_t>(lattice_.height());
   const bool torus = lattice_.torus();
-  if (!torus && (y < 0 || y >= h)) return;
-  const auto source_row = static_cast<std::uint32_t>(((y % h) + h) % h);
+  const auto source_row = static_cast<std::uint32_t>(py - static_cast<std::size_t>(reach_));
   const std::uint32_t w = lattice_.width();
   const auto place = [&](std::uint64_t value, std::size_t at) {  // 64 bits at bit `at` of the row
     out[at >> 6] |= value << (at & 63);
@@ -325,12 +335,20 @@ void CellBits::build_row(std::size_t py, Words&& cells_from) {
     place(cells_from(source_row, x, n), r + x);
   }
   if (!torus) return;
-  // The wrapped columns either side: a window fits the torus, so reach < width.
-  const auto bit_at = [&](std::size_t at) { return (out[at >> 6] >> (at & 63)) & 1U; };
-  for (std::size_t px = 0; px < r; ++px) {
-    out[px >> 6] |= bit_at(px + w) << (px & 63);
-    const std::size_t right = r + w + px;
-    out[right >> 6] |= bit_at(r + px) << (right & 63);
+  // The wrapped columns either side, up to 64 at a time: a window fits the torus, so reach < width,
+  // and the bits copied come from the row itself.
+  const std::size_t row_words = row_bits_ / 64;
+  const auto take = [&](std::size_t at, std::uint32_t n) {  // bits at … at + n − 1, n ≤ 64
+    const std::size_t word = at >> 6;
+    const auto shift = static_cast<unsigned>(at & 63);
+    std::uint64_t bits = out[word] >> shift;
+    if (shift != 0 && word + 1 < row_words) bits |= out[word + 1] << (64 - shift);
+    return n == 64 ? bits : bits & ((std::uint64_t{1} << n) - 1);
+  };
+  for (std::size_t done = 0; done < r; done += 64) {
+    const auto n = static_cast<std::uint32_t>(std::min<std::size_t>(64, r - done));
+    place(take(w + done, n), done);
+    place(take(r + done, n), r + w + done);
   }
 }
 
@@ -369,15 +387,33 @@ class WindowBits {
 template <class Holds>
 void CellBits::rebuild(Holds&& holds) {
   const std::uint32_t w = lattice_.width();
-  sim::parallel_for(tbb::blocked_range<std::size_t>(0, padded_rows_), [&](const tbb::blocked_range<std::size_t>& rows) {
-    for (std::size_t py = rows.begin(); py != rows.end(); ++py)
-      build_row(py, [&](std::uint32_t y, std::uint32_t x0, std::uint32_t n) {
-        std::uint64_t value = 0;
-        const CellIndex first = y * w + x0;
-        for (std::uint32_t k = 0; k < n; ++k) value |= static_cast<std::uint64_t>(holds(first + k) ? 1U : 0U) << k;
-        return value;
-      });
+  build_rows([&](std::uint32_t y, std::uint32_t x0, std::uint32_t n) {
+    std::uint64_t value = 0;
+    const CellIndex first = y * w + x0;
+    for (std::uint32_t k = 0; k < n; ++k) value |= static_cast<std::uint64_t>(holds(first + k) ? 1U : 0U) << k;
+    return value;
   });
+}
+
+template <class Words>
+void CellBits::build_rows(Words&& cells_from) {
+  // The lattice's own rows; each padding row is then a copy of the row it wraps to, or zeros.
+  const auto r = static_cast<std::size_t>(reach_), h = static_cast<std::size_t>(lattice_.height());
+  sim::parallel_for(tbb::blocked_range<std::size_t>(r, r + h), [&](const tbb::blocked_range<std::size_t>& rows) {
+    for (std::size_t py = rows.begin(); py != rows.end(); ++py) build_row(py, cells_from);
+  });
+  const std::size_t row_words = row_bits_ / 64;
+  for (std::size_t py = 0; py < padded_rows_; ++py) {
+    if (py >= r && py < r + h) continue;
+    std::uint64_t* out = words_.data() + py * row_words;
+    if (!lattice_.torus()) {
+      std::fill(out, out + row_words, 0U);
+      continue;
+    }
+    const auto y = static_cast<std::int64_t>(py) - reach_, height = static_cast<std::int64_t>(h);
+    const std::uint64_t* source = words_.data() + (static_cast<std::size_t>(((y % height) + height) % height) + r) * row_words;
+    std::copy(source, source + row_words, out);
+  }
 }
 
 }  // namespace confsim::sim
