@@ -195,6 +195,21 @@ int main(int argc, char** argv) {
   auto* reference_cmd =
       cli.add_subcommand("reference", "Print the scenario reference (every key, type, default) as Markdown.");
 
+  ViewRequest view;
+  auto* view_cmd = cli.add_subcommand(
+      "view",
+      "Serve an interactive viewer of run files on 127.0.0.1 and open it in the browser: a time cursor over the "
+      "run's dates (slider, play, arrow keys; ?tick=N in the address), the lattice snapshot nearest the cursor, "
+      "the series as linked charts, the events with filters, the scenario's provenance; two or more run files "
+      "side by side with their difference; a sweep directory's manifest with a click through to any run. "
+      "Runs until Ctrl-C. Exit 2 when nothing given can be shown (each bad path gets one line).");
+  view_cmd->add_option("paths", view.paths, "Run files (.h5), and at most one sweep directory (with manifest.h5)")
+      ->required();
+  view_cmd->add_option("--port", view.port, "Port on 127.0.0.1 (default: a free one, printed)")
+      ->check(CLI::Range(0, 65535));
+  bool view_no_browser = false;
+  view_cmd->add_flag("--no-browser", view_no_browser, "Print the address only; do not open a browser");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -287,6 +302,9 @@ int main(int argc, char** argv) {
         return kExitInvalidInput;
       }
       return sensitivity_command(sensitivity);
+    } else if (*view_cmd) {
+      view.open_browser = !view_no_browser;
+      return view_command(view);
     } else if (*reference_cmd) {
       std::cout << scenario_reference();
     }

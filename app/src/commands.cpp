@@ -113,12 +113,16 @@ RunResult run_scenario(const RunRequest& request) {
   return detail::run_loaded(scenario, request.output_path, request.seed, request.threads, request.progress);
 }
 
-RunResult rerun_file(const std::string& run_file, const std::string& output_path, int threads, bool progress) {
+sim::ScenarioPtr load_recorded(const std::string& run_file) {
   sim::LoadOptions options;
   options.overrides = split_lines(output::read_root_attribute(run_file, "overrides"));
-  const auto scenario = sim::load_scenario_text(output::read_root_attribute(run_file, "scenario_text"),
-                                                output::read_root_attribute(run_file, "scenario_file"),
-                                                agents::model_schemas(), options);
+  return sim::load_scenario_text(output::read_root_attribute(run_file, "scenario_text"),
+                                 output::read_root_attribute(run_file, "scenario_file"), agents::model_schemas(),
+                                 options);
+}
+
+RunResult rerun_file(const std::string& run_file, const std::string& output_path, int threads, bool progress) {
+  const auto scenario = load_recorded(run_file);
   const std::uint64_t seed = std::stoull(output::read_root_attribute(run_file, "seed"));
   detail::StopSignals signals;
   return detail::run_loaded(scenario, output_path, seed, threads, progress);

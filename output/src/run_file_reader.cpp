@@ -11,7 +11,13 @@ namespace {
 
 using detail::Handle;
 
+Handle open_confsim_file(const std::string& path, const char* format_attribute, const char* kind);
+
 Handle open_run_file(const std::string& path) {
+  return open_confsim_file(path, "confsim_file_format", "a confsim run file");
+}
+
+Handle open_confsim_file(const std::string& path, const char* format_attribute, const char* kind) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   std::error_code error;
   if (!std::filesystem::exists(path, error)) throw std::runtime_error(path + ": no such file");
@@ -20,8 +26,8 @@ Handle open_run_file(const std::string& path) {
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (id < 0) throw std::runtime_error(path + ": HDF5 cannot open it (truncated or damaged?)");
   Handle file(id, H5Fclose, "open " + path);
-  if (H5Aexists(file, "confsim_file_format") <= 0)
-    throw std::runtime_error(path + ": an HDF5 file, but not a confsim run file (no confsim_file_format attribute)");
+  if (H5Aexists(file, format_attribute) <= 0)
+    throw std::runtime_error(path + ": an HDF5 file, but not " + kind + " (no " + format_attribute + " attribute)");
   return file;
 }
 
@@ -65,6 +71,7 @@ herr_t visit_link(hid_t group, const char* name, const H5L_info_t*, void* data) 
     v.dims.push_back(dim);
   }
   v.long_name = detail::attribute_as_text(ds, "long_name");
+  v.units = detail::attribute_as_text(ds, "units");
   visit->out->push_back(std::move(v));
   return 0;
 }
@@ -136,10 +143,13 @@ std::vector<std::string> read_texts(hid_t parent, const std::string& name, const
   return out;
 }
 
-std::map<long long, std::string> flag_names(hid_t parent, const std::string& name, const std::string& path) {
+std::map<long long, std::string> flag_names(hid_t parent, const std::string& name, const std::string& path,
+                                           bool required = true) {
   Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
-  if (H5Aexists(ds, "flag_values") <= 0 || H5Aexists(ds, "flag_meanings") <= 0)
+  if (H5Aexists(ds, "flag_values") <= 0 || H5Aexists(ds, "flag_meanings") <= 0) {
+    if (!required) return {};
     throw std::runtime_error(path + ": events/" + name + " has no flag_values/flag_meanings");
+  }
   Handle attr(H5Aopen(ds, "flag_values", H5P_DEFAULT), H5Aclose, "open flag_values");
   Handle space(H5Aget_space(attr), H5Sclose, "read the shape of flag_values");
   std::vector<double> codes(static_cast<std::size_t>(std::max<hssize_t>(H5Sget_simple_extent_npoints(space), 0)));
@@ -253,6 +263,97 @@ std::string read_root_attribute(const std::string& path, const std::string& name
   Handle file = open_run_file(path);
   if (H5Aexists(file, name.c_str()) <= 0) throw std::runtime_error(path + ": no attribute " + name);
   return detail::attribute_as_text(file, name);
+}
+
+std::vector<double> read_variable(const std::string& path, const std::string& name) {
+  Handle file = open_run_file(path);
+  return read_doubles(file, name, path);
+}
+
+std::vector<std::string> read_text_variable(const std::string& path, const std::string& name) {
+  Handle file = open_run_file(path);
+  return read_texts(file, name, path);
+}
+
+std::map<long long, std::string> read_flag_meanings(const std::string& path, const std::string& name) {
+  Handle file = open_run_file(path);
+  if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) throw std::runtime_error(path + ": no variable " + name);
+  return flag_names(file, name, path, false);
+}
+
+std::vector<float> read_slice(const std::string& path, const std::string& name, unsigned long long index) {
+  Handle file = open_run_file(path);
+  if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) throw std::runtime_error(path + ": no variable " + name);
+  Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
+  Handle space(H5Dget_space(ds), H5Sclose, "read the shape of " + name);
+  const int rank = H5Sget_simple_extent_ndims(space);
+  if (rank < 1) throw std::runtime_error(path + ": " + name + " has no first dimension to take a slice along");
+  std::vector<hsize_t> shape(static_cast<std::size_t>(rank)), start(shape.size(), 0), count;
+  H5Sget_simple_extent_dims(space, shape.data(), nullptr);
+  if (index >= shape[0])
+    throw std::runtime_error(path + ": " + name + " has " + std::to_string(shape[0]) + " entries, not " +
+                             std::to_string(index + 1));
+  count = shape;
+  start[0] = index;
+  count[0] = 1;
+  detail::check(H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+                "select a slice of " + name);
+  hsize_t n = 1;
+  for (std::size_t i = 1; i < count.size(); ++i) n *= count[i];
+  std::vector<float> values(static_cast<std::size_t>(n));
+  const hsize_t memory_shape[1] = {n};
+  Handle memory(H5Screate_simple(1, memory_shape, nullptr), H5Sclose, "describe a slice");
+  detail::check(H5Dread(ds, H5T_NATIVE_FLOAT, memory, space, H5P_DEFAULT, values.data()), "read a slice of " + name);
+  return values;
+}
+
+namespace {
+herr_t add_dataset_name(hid_t group, const char* name, const H5L_info_t*, void* names) {
+  H5O_info_t info;
+  if (H5Oget_info_by_name2(group, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) >= 0 && info.type == H5O_TYPE_DATASET)
+    static_cast<std::vector<std::string>*>(names)->push_back(name);
+  return 0;
+}
+}  // namespace
+
+ManifestTable read_manifest_table(const std::string& path) {
+  Handle file = open_confsim_file(path, "confsim_manifest_format", "a confsim sweep manifest");
+  ManifestTable table;
+  std::vector<std::string> names;
+  hsize_t index = 0;
+  H5Literate(file, H5_INDEX_CRT_ORDER, H5_ITER_INC, &index,
+             add_dataset_name,
+             &names);
+  if (names.empty()) {  // files written without creation order tracked list by name
+    index = 0;
+    H5Literate(file, H5_INDEX_NAME, H5_ITER_INC, &index,
+               add_dataset_name,
+               &names);
+  }
+  const auto runs = read_doubles(file, "run", path).size();
+  table.runs = runs;
+  for (const std::string& name : names) {
+    Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
+    Handle space(H5Dget_space(ds), H5Sclose, "read the shape of " + name);
+    if (H5Sget_simple_extent_ndims(space) != 1 || static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)) != runs)
+      continue;
+    Handle type(H5Dget_type(ds), H5Tclose, "read the type of " + name);
+    ManifestTable::Column column;
+    column.name = name;
+    if (H5Tget_class(type) == H5T_STRING) {
+      column.texts = read_texts(file, name, path);
+    } else {
+      column.numbers = read_doubles(file, name, path);
+      const auto meanings = flag_names(file, name, path, false);
+      if (!meanings.empty())
+        for (double code : column.numbers) {
+          const auto found = meanings.find(std::llround(code));
+          column.texts.push_back(found == meanings.end() ? "?" : found->second);
+        }
+    }
+    table.columns.push_back(std::move(column));
+  }
+  return table;
 }
 
 }  // namespace confsim::output

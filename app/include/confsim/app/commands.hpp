@@ -51,6 +51,8 @@ RunResult rerun_file(const std::string& run_file, const std::string& output_path
 
 sim::ScenarioPtr load(const std::string& path, const std::vector<std::string>& overrides = {},
                       std::optional<std::int64_t> ticks = std::nullopt);
+// The scenario a run file was made from: its recorded text with its recorded overrides.
+sim::ScenarioPtr load_recorded(const std::string& run_file);
 void print_explanation(const sim::Scenario& scenario, std::ostream& out);
 // The same as one JSON object: the scenario's name, model and calendar, then "parameters" (path, type,
 // value, unit, min, max, min_open, max_open, schedulable, provenance …) and "events".
@@ -66,6 +68,14 @@ bool check_runs(const std::vector<std::string>& run_files, const std::string& ta
 // (atomically), or to standard output when it is empty or "-".
 void export_events(const std::vector<std::string>& run_files, const std::string& format,
                    const std::string& output_path);
+
+struct ViewRequest {
+  std::vector<std::string> paths;  // run files, or sweep directories (holding manifest.h5)
+  int port = 0;                    // 0: a free port
+  bool open_browser = true;
+};
+// Serves the viewer on 127.0.0.1 until SIGINT or SIGTERM; returns the exit code.
+int view_command(const ViewRequest& request);
 
 struct CompareOptions {
   std::vector<std::string> by;  // month, admin1, event_type (default: all three)

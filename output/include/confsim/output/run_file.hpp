@@ -59,6 +59,7 @@ struct VariableSummary {
   std::vector<std::string> dims;
   std::vector<unsigned long long> shape;  // hsize_t
   std::string long_name;
+  std::string units;
 };
 
 struct RunFileSummary {
@@ -104,5 +105,28 @@ EventVocabulary read_event_vocabulary(const std::string& path);
 // A series, one value per tick: summed over its other dimensions (all regions, all factions …)
 // when it has any. Throws if absent.
 std::vector<double> read_series(const std::string& path, const std::string& name);
+
+// Any variable of a run file, for tools that show what a file holds (confsim view). Each throws
+// std::runtime_error with a one-line reason naming the file.
+std::vector<double> read_variable(const std::string& path, const std::string& name);
+std::vector<std::string> read_text_variable(const std::string& path, const std::string& name);
+// A categorical variable's names by code (CF flag_values / flag_meanings); empty when it has none.
+std::map<long long, std::string> read_flag_meanings(const std::string& path, const std::string& name);
+// Entry `index` along the first dimension of a variable (one snapshot of a lattice), read alone
+// (a hyperslab), so a file larger than memory is never read whole.
+std::vector<float> read_slice(const std::string& path, const std::string& name, unsigned long long index);
+
+// A sweep's manifest.h5 as a table: one column per variable along its `run` dimension, numbers
+// or text (a categorical column has both: its codes and their names).
+struct ManifestTable {
+  struct Column {
+    std::string name;
+    std::vector<double> numbers;
+    std::vector<std::string> texts;
+  };
+  std::size_t runs = 0;
+  std::vector<Column> columns;
+};
+ManifestTable read_manifest_table(const std::string& path);
 
 }  // namespace confsim::output
