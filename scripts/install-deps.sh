@@ -18,6 +18,8 @@ packages=(
   python3-numpy python3-yaml python3-matplotlib python3-pil
   # R readers used by the tests (docs/analysis.md)
   r-base-core r-cran-ncdf4 r-cran-hdf5r
+  # the viewer's tests in a real browser: Chromium driven by playwright-core (npm, below)
+  chromium nodejs
 )
 
 sudo_cmd=()
@@ -32,11 +34,23 @@ done
 
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages already installed"
-  exit 0
+else
+  echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -o DPkg::Lock::Timeout=300 -qq
+  "${sudo_cmd[@]}" apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 -qq "${missing[@]}"
 fi
 
-echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -o DPkg::Lock::Timeout=300 -qq
-"${sudo_cmd[@]}" apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 -qq "${missing[@]}"
+# playwright-core at the version tests/browser/package-lock.json pins (it drives Debian's Chromium;
+# it never downloads a browser of its own).
+browser_tests="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+if ! command -v npm >/dev/null; then  # Debian's nodejs comes without it; NodeSource's includes it
+  "${sudo_cmd[@]}" apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 -qq npm
+fi
+version_of() { node -p "require('$1').version" 2>/dev/null || true; }
+wanted="$(node -p "require('$browser_tests/package-lock.json').packages['node_modules/playwright-core'].version")"
+if [ "$(version_of "$browser_tests/node_modules/playwright-core/package.json")" != "$wanted" ]; then
+  echo "install-deps: installing playwright-core $wanted for the browser tests (npm ci in tests/browser)"
+  (cd "$browser_tests" && npm ci --no-audit --no-fund --loglevel=error)
+fi
 echo "install-deps: done"

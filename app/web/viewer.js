@@ -17,7 +17,8 @@ const state = {
   playing: false, speed: 10,
   latticeVariable: null,
   eventKind: '', eventActor: '', selectedEvent: -1,
-  lastRedrawMs: 0,
+  lastRedrawMs: 0,    // the last cursor move's synchronous redraw
+  lastLatticeMs: 0, latticesDrawn: 0,
 };
 window.confsimViewer = state;  // for tests and for measuring redraws
 
@@ -168,8 +169,12 @@ function drawReadout() {
   const bIndex = b ? indexInRun(b, cursorTick()) : -1;
   for (const s of readoutSeries(a)) {
     const va = seriesTotal(a, s, state.cursor);
-    const name = s.labels ? `${s.name} (all ${s.labels.length})` : s.name;
-    let cells = `<td title="${escapeHtml(s.long_name)}">${escapeHtml(name)}</td><td data-series="${s.name}">${formatValue(va)}</td>`;
+    const name = s.labels ? `${s.name} (sum of ${s.labels.length})` : s.name;
+    // Along a second dimension: each entry's value in the cell's tooltip.
+    const parts = s.labels ? '\n' + s.labels.map((label, k) =>
+      `${label}: ${formatValue(a.series.values[s.name][state.cursor * s.labels.length + k])}`).join('\n') : '';
+    let cells = `<td title="${escapeHtml(s.long_name)}">${escapeHtml(name)}</td>` +
+      `<td data-series="${s.name}" title="${escapeHtml(s.long_name + parts)}">${formatValue(va)}</td>`;
     if (b) {
       const sb = b.meta.series.find((x) => x.name === s.name);
       const vb = sb && bIndex >= 0 ? seriesTotal(b, sb, bIndex) : null;
@@ -254,6 +259,7 @@ function paint(canvas, variable, values) {
 
 let latticeGeneration = 0;
 async function drawLattices() {
+  const started = performance.now();
   const a = runA();
   if (!a || a.meta.snapshots.length === 0) { $('lattice-panel').hidden = true; return; }
   $('lattice-panel').hidden = false;
@@ -283,6 +289,9 @@ async function drawLattices() {
     }
   }
   drawLegend(runs[0].meta.snapshots.find((v) => v.name === state.latticeVariable) || runs[0].meta.snapshots[0]);
+  // A cursor move's whole cost, the snapshot's fetch and paint included (bench/viewer_bench.mjs).
+  state.lastLatticeMs = performance.now() - started;
+  state.latticesDrawn += 1;
 }
 
 function snapshotTickOf(run, k) {
@@ -435,6 +444,7 @@ function drawCursorOnCharts() {
     for (const [canvas, base] of [[chart.canvas, chart.base], [chart.difference, chart.baseDifference]]) {
       if (!canvas || !base) continue;
       const g = canvas.getContext('2d');
+      g.clearRect(0, 0, canvas.width, canvas.height);
       g.drawImage(base, 0, 0);
       const x = n > 1 ? state.cursor / (n - 1) * canvas.width : 0;
       g.strokeStyle = '#c00';
@@ -533,7 +543,7 @@ function selectEvent(i) {
   const tick = ev.tick[i];
   const index = indexInRun(a, tick);
   const who = ev.actor_names[ev.actor[i]] || '(no actor)';
-  const whom = [ev.target_names[ev.target[i]], ev.target_actor_names[ev.target_actor[i]]].filter((x) => x).join(' of ') || '(no target)';
+  const whom = [ev.target_names[ev.target[i]], ev.target_actor_names[ev.target_actor[i]]].filter((x) => x && x !== 'none').join(' of ') || '(no target)';
   const where = ev.region_names[ev.region[i]] || '(the whole lattice)';
   $('event-detail').innerHTML = `<b>${escapeHtml(ev.kind_names[ev.kind[i]])}</b> at tick ${tick}` +
     (index >= 0 ? ` (${dateOf(a.meta, a.series.time[index])})` : '') +
@@ -684,4 +694,5 @@ async function main() {
   document.body.dataset.ready = 'true';
 }
 
+state.setCursor = (index) => setCursor(index);
 main();

@@ -1,0 +1,54 @@
+// The viewer's redraw when the cursor moves, measured in Debian's Chromium (playwright-core from
+// tests/browser): for a run file, the time from setting the cursor to the lattice snapshot
+// fetched from `confsim view` and painted, charts and event list included, over random moves.
+//   node bench/viewer_bench.mjs CONFSIM RUN.h5 [MOVES]
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(here, '..', 'tests', 'browser', 'package.json'));
+const { chromium } = require('playwright-core');
+const [confsim, runFile, movesArg] = process.argv.slice(2);
+const moves = Number(movesArg || 40);
+
+const server = spawn(confsim, ['view', runFile, '--no-browser', '--port', '0']);
+let out = '';
+server.stdout.on('data', (d) => { out += d; });
+const url = await new Promise((resolve, reject) => {
+  const t = setInterval(() => {
+    const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+    if (m) { clearInterval(t); resolve(m[1]); } else if (server.exitCode !== null) { clearInterval(t); reject(new Error('confsim view failed')); }
+  }, 50);
+});
+const browser = await chromium.launch({ executablePath: process.env.CONFSIM_CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+const loadStart = Date.now();
+await page.goto(url);
+await page.waitForSelector('body[data-ready="true"]', { timeout: 600000 });
+const loadSeconds = (Date.now() - loadStart) / 1000;
+const result = await page.evaluate(async (n) => {
+  const v = window.confsimViewer;
+  const ticks = v.loaded.get(v.a).series.tick.length;
+  let seed = 12345;
+  const random = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  const times = [], sync = [];
+  for (let k = 0; k < n; ++k) {
+    const before = v.latticesDrawn;
+    const started = performance.now();
+    v.setCursor(Math.floor(random() * ticks));
+    sync.push(v.lastRedrawMs);
+    while (v.latticesDrawn === before) await new Promise((r) => setTimeout(r, 1));
+    times.push(performance.now() - started);
+  }
+  const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const worst = (xs) => Math.max(...xs);
+  const meta = v.loaded.get(v.a).meta;
+  return { ticks, snapshots: meta.snapshot_time.length, lattice: meta.snapshots.map((s) => `${s.width}x${s.height}`),
+           median_ms: median(times), worst_ms: worst(times), sync_median_ms: median(sync), sync_worst_ms: worst(sync) };
+}, moves);
+console.log(JSON.stringify({ run_file: runFile, moves, page_load_seconds: loadSeconds, ...result }));
+await browser.close();
+server.kill('SIGINT');
