@@ -74,6 +74,12 @@ std::string percent_decoded(std::string_view text) {
   return out;
 }
 
+// A variable the page charts: one value per tick, or one per tick and entry of a second dimension.
+bool is_series(const output::VariableSummary& v) {
+  return v.group.empty() && !v.dims.empty() && v.dims[0] == "time" && v.name != "time" && v.name != "tick" &&
+         v.dims.size() <= 2;
+}
+
 Target parse_target(const std::string& raw) {
   Target target;
   const auto question = raw.find('?');
@@ -264,9 +270,7 @@ class Viewer {
     json.key("series");
     json.open('[');
     for (const auto& v : summary.variables) {
-      if (!v.group.empty() || v.dims.empty() || v.dims[0] != "time" || v.name == "time" || v.name == "tick" ||
-          v.dims.size() > 2)
-        continue;
+      if (!is_series(v)) continue;
       json.element();
       json.open('{');
       json.key("name");
@@ -342,9 +346,7 @@ class Viewer {
     json.key("values");
     json.open('{');
     for (const auto& v : summary.variables) {
-      if (!v.group.empty() || v.dims.empty() || v.dims[0] != "time" || v.name == "time" || v.name == "tick" ||
-          v.dims.size() > 2)
-        continue;
+      if (!is_series(v)) continue;
       json.key(v.name);
       numbers(json, output::read_variable(path, v.name));
     }

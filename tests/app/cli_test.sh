@@ -102,6 +102,12 @@ iraq="$source_dir/scenarios/iraq/baseline.yaml"
 documented="$source_dir/scenarios/data/iraq_documented_events.csv"
 check "a short Iraq run" 0 "" -- "$confsim" run "$iraq" -o "$work/iraq.h5" --ticks 60 --seed 2 --set scale.people_per_agent=5000 -q
 check "export --help names both formats" 0 "ucdp" -- "$confsim" export --help
+
+# The viewer's command line (the page itself is tested in Chromium: tests/browser/viewer_test.mjs).
+check "view --help explains --no-browser and the port" 0 "--no-browser.*|--port" -- "$confsim" view --help
+check "view of a missing file is exit 2, one line naming it" 2 "^confsim view: $work/none.h5: no such file$" -- "$confsim" view "$work/none.h5" --no-browser
+check "view of a directory without a manifest is exit 2" 2 "not a sweep directory" -- "$confsim" view "$work" --no-browser
+check "view --port takes 0 to 65535" 2 "port" -- "$confsim" view "$work/none.h5" --port 70000
 check "export writes ACLED's header to stdout" 0 "^event_id_cnty,event_date,year,time_precision,disorder_type,event_type" -- "$confsim" export "$work/iraq.h5"
 check "export -o writes the file and nothing on stdout" 0 "^$" -- "$confsim" export "$work/iraq.h5" --format ucdp -o "$work/ged.csv"
 check "the UCDP file has GED's columns" 0 "type_of_violence.*side_a.*side_b.*adm_1.*date_start.*date_end.*best,high,low" -- head -1 "$work/ged.csv"
