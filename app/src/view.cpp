@@ -366,10 +366,11 @@ class Viewer {
     } catch (const std::exception&) {
       throw std::out_of_range("index=" + index->second + ": expected a whole number");
     }
-    const std::vector<float> values = output::read_slice(path, name->second, k);
-    // Little-endian float32, as the browser's Float32Array reads it on every x86-64 machine.
-    return {200, "application/octet-stream",
-            std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float))};
+    const output::Slice slice = output::read_slice(path, name->second, k);
+    // The values as stored, in this (little-endian) machine's order: the page reads them with the
+    // typed array the Content-Type names.
+    return {200, "application/x-confsim-" + slice.type,
+            std::string(reinterpret_cast<const char*>(slice.bytes.data()), slice.bytes.size())};
   }
 
   static Response events(const std::string& path) {

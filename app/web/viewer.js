@@ -221,37 +221,45 @@ async function snapshotValues(run, variable, k) {
     const body = await response.json().catch(() => ({}));
     throw new Error(body.error || `snapshot ${key}: HTTP ${response.status}`);
   }
-  const values = new Float32Array(await response.arrayBuffer());
+  const arrays = { int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array,
+    uint32: Uint32Array, float32: Float32Array, float64: Float64Array };
+  const type = (response.headers.get('Content-Type') || '').replace('application/x-confsim-', '');
+  const values = new (arrays[type] || Float64Array)(await response.arrayBuffer());
   run.snapshots.set(key, values);
   // Keep the last few dozen: a 1000 × 1000 snapshot is 4 MB.
   if (run.snapshots.size > 24) run.snapshots.delete(run.snapshots.keys().next().value);
   return values;
 }
 
+// Images kept per canvas between paints: a 1000 × 1000 lattice is 4 MB of pixels to allocate.
+const images = new WeakMap();
+
 function paint(canvas, variable, values) {
   const { width, height } = variable;
-  canvas.width = width;
-  canvas.height = height;
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+    images.delete(canvas);
+  }
   const context = canvas.getContext('2d');
-  const image = context.createImageData(width, height);
-  const pixels = image.data;
+  if (!images.has(canvas)) images.set(canvas, context.createImageData(width, height));
+  const image = images.get(canvas);
+  // One 32-bit store per pixel (RGBA in memory order is ABGR in a little-endian word).
+  const pixels = new Uint32Array(image.data.buffer);
+  const word = (rgb) => (255 << 24 | rgb[2] << 16 | rgb[1] << 8 | rgb[0]) >>> 0;
   const colours = colourTable(variable);
   if (colours.size > 0) {
     // Codes are small whole numbers: a direct table, no lookup per pixel.
-    const lut = new Uint8Array(256 * 3).fill(255);
-    for (const [code, rgb] of colours) if (code >= 0 && code < 256) lut.set(rgb, code * 3);
-    for (let i = 0, n = values.length; i < n; ++i) {
-      const c = (values[i] & 255) * 3, p = i * 4;
-      pixels[p] = lut[c]; pixels[p + 1] = lut[c + 1]; pixels[p + 2] = lut[c + 2]; pixels[p + 3] = 255;
-    }
+    const lut = new Uint32Array(256).fill(0xFFFFFFFF);
+    for (const [code, rgb] of colours) if (code >= 0 && code < 256) lut[code] = word(rgb);
+    for (let i = 0, n = values.length; i < n; ++i) pixels[i] = lut[values[i] & 255];
   } else {
     let lo = Infinity, hi = -Infinity;
     for (const v of values) if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
     const span = hi > lo ? hi - lo : 1;
     for (let i = 0, n = values.length; i < n; ++i) {
       const g = Number.isFinite(values[i]) ? 255 - Math.round((values[i] - lo) / span * 255) : 255;
-      const p = i * 4;
-      pixels[p] = g; pixels[p + 1] = g; pixels[p + 2] = g; pixels[p + 3] = 255;
+      pixels[i] = word([g, g, g]);
     }
   }
   context.putImageData(image, 0, 0);
@@ -461,11 +469,17 @@ function eventMatches(ev, i) {
   return true;
 }
 
+// The events that pass the filters, kept until the run or a filter changes (a cursor move
+// redraws the list and the timeline, which need them).
+let filtered = { key: null, events: [] };
 function filteredEvents() {
   const ev = runA().events;
   if (!ev) return [];
+  const key = `${state.a}|${state.eventKind}|${state.eventActor}`;
+  if (filtered.key === key) return filtered.events;
   const out = [];
   for (let i = 0; i < ev.tick.length; ++i) if (eventMatches(ev, i)) out.push(i);
+  filtered = { key, events: out };
   return out;
 }
 
@@ -522,8 +536,9 @@ function drawEventTable() {
   const matching = filteredEvents();
   // The events around the cursor: the 40 before it and the 40 from it on.
   const tick = cursorTick();
-  let at = matching.findIndex((i) => ev.tick[i] >= tick);
-  if (at < 0) at = matching.length;
+  let lo = 0, hi = matching.length;  // the first event at or after the cursor's tick
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (ev.tick[matching[mid]] < tick) lo = mid + 1; else hi = mid; }
+  const at = lo;
   const shown = matching.slice(Math.max(0, at - 40), at + 40);
   const rows = shown.map((i) => {
     const cls = [i === state.selectedEvent ? 'selected' : '', ev.tick[i] > tick ? 'after-cursor' : ''].join(' ').trim();

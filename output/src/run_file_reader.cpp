@@ -281,7 +281,7 @@ std::map<long long, std::string> read_flag_meanings(const std::string& path, con
   return flag_names(file, name, path, false);
 }
 
-std::vector<float> read_slice(const std::string& path, const std::string& name, unsigned long long index) {
+Slice read_slice(const std::string& path, const std::string& name, unsigned long long index) {
   Handle file = open_run_file(path);
   if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) throw std::runtime_error(path + ": no variable " + name);
   Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
@@ -300,11 +300,30 @@ std::vector<float> read_slice(const std::string& path, const std::string& name, 
                 "select a slice of " + name);
   hsize_t n = 1;
   for (std::size_t i = 1; i < count.size(); ++i) n *= count[i];
-  std::vector<float> values(static_cast<std::size_t>(n));
-  const hsize_t memory_shape[1] = {n};
-  Handle memory(H5Screate_simple(1, memory_shape, nullptr), H5Sclose, "describe a slice");
-  detail::check(H5Dread(ds, H5T_NATIVE_FLOAT, memory, space, H5P_DEFAULT, values.data()), "read a slice of " + name);
-  return values;
+  // The stored type as this machine holds it; anything else (compound, text) as float64.
+  Handle stored(H5Dget_type(ds), H5Tclose, "read the type of " + name);
+  const H5T_class_t kind = H5Tget_class(stored);
+  const std::size_t size = H5Tget_size(stored);
+  Slice slice;
+  hid_t memory_type = H5T_NATIVE_DOUBLE;
+  if (kind == H5T_INTEGER && (size == 1 || size == 2 || size == 4)) {
+    const bool is_signed = H5Tget_sign(stored) == H5T_SGN_2;
+    if (size == 1) memory_type = is_signed ? H5T_NATIVE_INT8 : H5T_NATIVE_UINT8;
+    if (size == 2) memory_type = is_signed ? H5T_NATIVE_INT16 : H5T_NATIVE_UINT16;
+    if (size == 4) memory_type = is_signed ? H5T_NATIVE_INT32 : H5T_NATIVE_UINT32;
+    slice.type = std::string(is_signed ? "int" : "uint") + std::to_string(8 * size);
+  } else if (kind == H5T_FLOAT && size == 4) {
+    memory_type = H5T_NATIVE_FLOAT;
+    slice.type = "float32";
+  } else {
+    slice.type = "float64";
+  }
+  slice.bytes.resize(static_cast<std::size_t>(n) * H5Tget_size(memory_type));
+  // Memory shaped as the selection: with a flat one HDF5 maps the chunks element by element (ten
+  // times slower for a 1000 × 1000 snapshot).
+  Handle memory(H5Screate_simple(rank, count.data(), nullptr), H5Sclose, "describe a slice");
+  detail::check(H5Dread(ds, memory_type, memory, space, H5P_DEFAULT, slice.bytes.data()), "read a slice of " + name);
+  return slice;
 }
 
 namespace {

@@ -113,8 +113,15 @@ std::vector<std::string> read_text_variable(const std::string& path, const std::
 // A categorical variable's names by code (CF flag_values / flag_meanings); empty when it has none.
 std::map<long long, std::string> read_flag_meanings(const std::string& path, const std::string& name);
 // Entry `index` along the first dimension of a variable (one snapshot of a lattice), read alone
-// (a hyperslab), so a file larger than memory is never read whole.
-std::vector<float> read_slice(const std::string& path, const std::string& name, unsigned long long index);
+// (a hyperslab), so a file larger than memory is never read whole. The values stay in the type
+// they are stored in (HDF5's conversions cost more than the read): `type` names it as a browser's
+// typed arrays do ("int8", "uint8", "int16", "uint16", "int32", "uint32", "float32", "float64"),
+// `bytes` holds them in this machine's order.
+struct Slice {
+  std::string type;
+  std::vector<unsigned char> bytes;
+};
+Slice read_slice(const std::string& path, const std::string& name, unsigned long long index);
 
 // A sweep's manifest.h5 as a table: one column per variable along its `run` dimension, numbers
 // or text (a categorical column has both: its codes and their names).
