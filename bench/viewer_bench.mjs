@@ -46,8 +46,10 @@ const result = await page.evaluate(async (n) => {
   const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const worst = (xs) => Math.max(...xs);
   const meta = v.loaded.get(v.a).meta;
+  const sorted = times.slice().sort((a, b) => a - b);
   return { ticks, snapshots: meta.snapshot_time.length, lattice: meta.snapshots.map((s) => `${s.width}x${s.height}`),
-           median_ms: median(times), worst_ms: worst(times), sync_median_ms: median(sync), sync_worst_ms: worst(sync) };
+           median_ms: median(times), p90_ms: sorted[Math.floor(0.9 * (sorted.length - 1))], worst_ms: worst(times),
+           moves_over_100_ms: times.filter((t) => t > 100).length, sync_median_ms: median(sync), sync_worst_ms: worst(sync) };
 }, moves);
 console.log(JSON.stringify({ run_file: runFile, moves, page_load_seconds: loadSeconds, ...result }));
 await browser.close();

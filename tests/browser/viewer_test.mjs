@@ -179,16 +179,18 @@ try {
   const truncated = path.join(work, 'truncated.h5'), foreign = path.join(work, 'notes.h5');
   fs.writeFileSync(truncated, fs.readFileSync(a).subarray(0, 4096));
   fs.writeFileSync(foreign, 'not a run file\n');
-  const mixed = startViewer([a, truncated, foreign]);
+  const missing = path.join(work, 'missing.h5');
+  const mixed = startViewer([a, truncated, foreign, missing]);
   await page.goto(await mixed.address);
   await ready();
   const messages = await page.$$eval('#messages .message', (ps) => ps.map((p) => p.textContent));
-  check(messages.length === 2 && messages.some((m) => m.includes('truncated.h5')) && messages.some((m) => m.includes('notes.h5')),
-    `the page names both bad files (${messages.join(' | ')})`);
+  check(messages.length === 3 && messages.some((m) => m.includes('truncated.h5')) && messages.some((m) => m.includes('notes.h5')) &&
+        messages.some((m) => m.includes('missing.h5: no such file')),
+    `the page names the three bad files (${messages.join(' | ')})`);
   check(await readout('td[data-series="active"]') === String(fileA.active[0]), 'and still shows the good one');
   await stopViewer(mixed);
   const errorLines = mixed.output().stderr.trim().split('\n');
-  check(errorLines.length === 2 && errorLines.every((l) => l.startsWith('confsim view: ')),
+  check(errorLines.length === 3 && errorLines.every((l) => l.startsWith('confsim view: ')),
     `the command prints one line per bad file (${errorLines.join(' | ')})`);
 
   const onlyBad = spawnSync(confsim, ['view', foreign, '--no-browser', '--port', '0'], { encoding: 'utf8', timeout: 20000 });
