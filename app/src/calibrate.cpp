@@ -18,6 +18,7 @@
 #include "confsim/output/manifest.hpp"
 #include "confsim/output/study_files.hpp"
 #include "confsim/output/targets.hpp"
+#include "confsim/sim/distributions.hpp"
 #include "confsim/sim/calibration.hpp"
 #include "confsim/sim/rng.hpp"
 #include "confsim/sim/scenario.hpp"
@@ -402,11 +403,11 @@ class Calibrator {
       evaluated_[{g, first + static_cast<std::int64_t>(i)}] = means;
       distances.push_back(distance(means));
     }
-    if (leader_) progress(g, first + static_cast<std::int64_t>(thetas.size()), distances);
+    if (leader_) progress(g, first + static_cast<std::int64_t>(thetas.size()));
     return distances;
   }
 
-  void progress(std::size_t g, std::int64_t proposals, const std::vector<double>&) const {
+  void progress(std::size_t g, std::int64_t proposals) const {
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     std::cerr << "calibrate: generation " << g + 1 << "/" << cal_.generations << ": " << proposals
@@ -506,9 +507,7 @@ class Calibrator {
     for (std::int64_t m = 0; m < draws; ++m) {
       sim::RandomStream stream(cal_.master_seed, sim::StreamOwner::world, static_cast<std::uint64_t>(m), 1,
                                sim::Purpose::calibration_validation);
-      const double u = (static_cast<double>(stream.next_u64() >> 11) + 0.5) / 9007199254740992.0;
-      std::size_t j = 0;
-      for (double c = g.weights[0]; c < u && j + 1 < g.weights.size();) c += g.weights[++j];
+      const std::size_t j = sim::pick_by_weight(g.weights, sim::draw_open_unit(stream));
       auto one = runs_for(overrides_of(g.values[j]), m, 1,
                           [&](std::int64_t) { return sim::validation_run_seed(cal_.master_seed, m); });
       runs.push_back(one.front());

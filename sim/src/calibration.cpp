@@ -1,4 +1,5 @@
 #include "confsim/sim/calibration.hpp"
+#include "confsim/sim/distributions.hpp"
 
 #include <boost/math/distributions/normal.hpp>
 
@@ -24,11 +25,6 @@ double standard_normal_quantile(double p) {
   return boost::math::quantile(boost::math::normal_distribution<double>(0.0, 1.0), p);
 }
 double standard_normal_density(double z) { return std::exp(-0.5 * z * z) / std::sqrt(2.0 * M_PI); }
-
-// A uniform number strictly inside (0, 1): 53 random bits, centred in their interval.
-double open_unit(RandomStream& stream) {
-  return (static_cast<double>(stream.next_u64() >> 11) + 0.5) / 9007199254740992.0;
-}
 
 class CalibrationReader : public YamlReader {
  public:
@@ -295,7 +291,7 @@ double Prior::density(double x) const {
   return 0;
 }
 
-double Prior::draw(double u1, double /*u2*/) const {
+double Prior::draw(double u1) const {
   switch (kind) {
     case Kind::uniform:
     case Kind::declared_range:
@@ -373,19 +369,18 @@ std::vector<double> abc_proposal(const std::vector<Prior>& priors, const Generat
   std::vector<double> x(n);
   if (previous == nullptr) {
     for (std::size_t a = 0; a < n; ++a) {
-      const double u1 = open_unit(stream), u2 = open_unit(stream);
-      x[a] = priors[a].draw(u1, u2);
+      x[a] = priors[a].draw(draw_open_unit(stream));
+      // A second uniform per parameter, no longer used: still drawn so that every proposal, and
+      // so every posterior written before, stays the same.
+      draw_open_unit(stream);
     }
     return x;
   }
   constexpr int kAttempts = 100'000;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    const double u = open_unit(stream);
-    std::size_t j = 0;
-    for (double cumulative = previous->weights[0]; cumulative < u && j + 1 < previous->weights.size();)
-      cumulative += previous->weights[++j];
+    const std::size_t j = pick_by_weight(previous->weights, draw_open_unit(stream));
     std::vector<double> z(n);
-    for (auto& v : z) v = standard_normal_quantile(open_unit(stream));
+    for (auto& v : z) v = standard_normal_quantile(draw_open_unit(stream));
     for (std::size_t a = 0; a < n; ++a) {
       x[a] = previous->values[j][a];
       for (std::size_t b = 0; b <= a; ++b) x[a] += kernel[a][b] * z[b];

@@ -30,7 +30,7 @@ struct Prior {
   double mean = 0, sd = 1;                    // normal, truncated_normal
 
   double density(double x) const;  // 0 outside the support; normalised
-  double draw(double u1, double u2) const;  // from two uniforms in (0, 1)
+  double draw(double u) const;              // by its quantile at a uniform u in (0, 1)
   std::string describe() const;             // "uniform(0.6, 1)"
 };
 std::string to_string(Prior::Kind kind);

@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "confsim/sim/diagnostics.hpp"
 #include "confsim/sim/rng.hpp"
@@ -36,6 +37,20 @@ inline double draw_uniform(RandomStream& stream, double low, double high, const 
   if (!(low <= high)) detail::refuse_draw(quantity, high, "the top of a range must not be below its bottom");
   if (low == high) return low;
   return boost::random::uniform_real_distribution<double>(low, high)(stream);
+}
+
+// A uniform number strictly inside (0, 1): 53 random bits, centred in their interval (so that a
+// quantile function never meets 0 or 1).
+inline double draw_open_unit(RandomStream& stream) {
+  return (static_cast<double>(stream.next_u64() >> 11) + 0.5) / 9007199254740992.0;
+}
+
+// The index picked by a uniform u in (0, 1) among weights summing to 1: the first whose running
+// sum reaches u (the last when rounding leaves the sum short of u).
+inline std::size_t pick_by_weight(const std::vector<double>& weights, double u) {
+  std::size_t j = 0;
+  for (double cumulative = weights[0]; cumulative < u && j + 1 < weights.size();) cumulative += weights[++j];
+  return j;
 }
 
 // Uniform integer in [low, high], both ends included.
