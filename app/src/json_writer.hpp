@@ -53,6 +53,11 @@ class Json {
     string(name);
     out_ << ": ";
   }
+  // `"name": "text"`, a member holding text.
+  void field(const std::string& name, const std::string& text) {
+    key(name);
+    string(text);
+  }
   void open(char bracket) {
     out_ << bracket;
     first_ = true;

@@ -2,7 +2,7 @@
 // the binary) what it asks of the run files — their layout, series, one lattice snapshot at a
 // time, events, provenance — read with HDF5 by slices, so a file larger than memory is never read
 // whole. One request at a time: HDF5 as Debian builds it is not thread-safe, and a request takes
-// milliseconds.
+// milliseconds; connections wait in one poll() until their requests have come.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -11,7 +11,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
@@ -46,8 +48,7 @@ Response error_response(int status, const std::string& message) {
   std::ostringstream out;
   Json json(out);
   json.open('{');
-  json.key("error");
-  json.string(message);
+  json.field("error", message);
   json.close('}');
   return {status, "application/json", out.str()};
 }
@@ -203,22 +204,17 @@ class Viewer {
     for (const Source& s : sources_) {
       json.element();
       json.open('{');
-      json.key("label");
-      json.string(s.label);
-      json.key("path");
-      json.string(s.path);
-      json.key("error");
-      json.string(s.error);
+      json.field("label", s.label);
+      json.field("path", s.path);
+      json.field("error", s.error);
       json.close('}');
     }
     json.close(']');
     json.key("sweep");
     if (sweep_dir_) {
       json.open('{');
-      json.key("path");
-      json.string(*sweep_dir_);
-      json.key("error");
-      json.string(sweep_error_);
+      json.field("path", *sweep_dir_);
+      json.field("error", sweep_error_);
       json.close('}');
     } else {
       json.null();
@@ -255,8 +251,7 @@ class Viewer {
                              "ticks", "snapshot_every", "overrides", "confsim_version"}) {
       const auto found = summary.attributes.find(name);
       if (found == summary.attributes.end()) continue;
-      json.key(name);
-      json.string(found->second);
+      json.field(name, found->second);
     }
     json.close('}');
     std::set<std::string> names;
@@ -273,12 +268,9 @@ class Viewer {
       if (!is_series(v)) continue;
       json.element();
       json.open('{');
-      json.key("name");
-      json.string(v.name);
-      json.key("long_name");
-      json.string(v.long_name);
-      json.key("units");
-      json.string(v.units);
+      json.field("name", v.name);
+      json.field("long_name", v.long_name);
+      json.field("units", v.units);
       json.key("labels");
       if (v.dims.size() == 2) {
         // The coordinate along the second dimension names its entries (regions, factions …).
@@ -305,10 +297,8 @@ class Viewer {
       if (!v.group.empty() || v.dims.size() != 3 || v.dims[0] != "snapshot_time") continue;
       json.element();
       json.open('{');
-      json.key("name");
-      json.string(v.name);
-      json.key("long_name");
-      json.string(v.long_name);
+      json.field("name", v.name);
+      json.field("long_name", v.long_name);
       json.key("height");
       json.whole(static_cast<std::int64_t>(v.shape[1]));
       json.key("width");
@@ -316,8 +306,7 @@ class Viewer {
       json.key("flags");
       json.open('{');
       for (const auto& [code, meaning] : output::read_flag_meanings(path, v.name)) {
-        json.key(std::to_string(code));
-        json.string(meaning);
+        json.field(std::to_string(code), meaning);
       }
       json.close('}');
       json.close('}');
@@ -378,8 +367,7 @@ class Viewer {
     std::ostringstream out;
     Json json(out);
     json.open('{');
-    json.key("start_date");
-    json.string(table.start_date);
+    json.field("start_date", table.start_date);
     // Column by column, names as indices into each column's list: a run's events may be many.
     const auto categorical = [&](const char* column, auto field) {
       std::map<std::string, std::int64_t> code_of;
@@ -428,8 +416,7 @@ class Viewer {
     std::ostringstream out;
     Json json(out);
     json.open('{');
-    json.key("path");
-    json.string(*sweep_dir_);
+    json.field("path", *sweep_dir_);
     json.key("runs");
     json.whole(static_cast<std::int64_t>(table.runs));
     json.key("columns");
@@ -437,8 +424,7 @@ class Viewer {
     for (const auto& column : table.columns) {
       json.element();
       json.open('{');
-      json.key("name");
-      json.string(column.name);
+      json.field("name", column.name);
       json.key("numbers");
       if (column.numbers.empty()) json.null(); else numbers(json, column.numbers);
       json.key("texts");
@@ -494,17 +480,15 @@ void send_all(int socket, const std::string& data) {
   }
 }
 
-void serve_connection(int socket, Viewer& viewer) {
-  timeval timeout{5, 0};
-  setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+// A connection whose request has not all come: browsers open connections ahead of need and may
+// send nothing on them for a while, so none is waited on alone.
+struct PendingConnection {
+  int socket;
   std::string request;
-  char buffer[4096];
-  while (request.find("\r\n\r\n") == std::string::npos && request.size() < 65536) {
-    const ssize_t n = ::recv(socket, buffer, sizeof buffer, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    request.append(buffer, static_cast<std::size_t>(n));
-  }
+  std::chrono::steady_clock::time_point opened;
+};
+
+void answer(int socket, const std::string& request, Viewer& viewer) {
   std::istringstream line(request.substr(0, request.find("\r\n")));
   std::string method, raw_target;
   line >> method >> raw_target;
@@ -519,6 +503,23 @@ void serve_connection(int socket, Viewer& viewer) {
        << "Content-Length: " << response.body.size() << "\r\n"
        << "Cache-Control: no-store\r\nConnection: close\r\n\r\n";
   send_all(socket, head.str() + (method == "HEAD" ? std::string() : response.body));
+}
+
+// Reads what has come on a pending connection; answers it once its request is whole. True when
+// the connection is finished with (answered, closed by the browser, or idle too long).
+bool serve_pending(PendingConnection& connection, bool readable, Viewer& viewer) {
+  constexpr auto kIdleLimit = std::chrono::seconds(30);
+  constexpr std::size_t kLargestRequest = 65536;  // a GET's line and headers
+  if (!readable) return std::chrono::steady_clock::now() - connection.opened > kIdleLimit;
+  char buffer[4096];
+  const ssize_t n = ::recv(connection.socket, buffer, sizeof buffer, MSG_DONTWAIT);
+  if (n < 0) return errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK;
+  if (n == 0) return true;
+  connection.request.append(buffer, static_cast<std::size_t>(n));
+  if (connection.request.find("\r\n\r\n") == std::string::npos && connection.request.size() < kLargestRequest)
+    return false;
+  answer(connection.socket, connection.request, viewer);
+  return true;
 }
 
 // The desktop's browser, if there is one: $BROWSER, else xdg-open. Never waited for.
@@ -571,14 +572,25 @@ int view_command(const ViewRequest& request) {
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  std::vector<PendingConnection> pending;
   while (stop_requested == 0) {
-    pollfd waiting{listener, POLLIN, 0};
-    if (::poll(&waiting, 1, 250) <= 0) continue;
-    const int connection = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
-    if (connection < 0) continue;
-    serve_connection(connection, viewer);
-    ::close(connection);
+    std::vector<pollfd> waiting{{listener, POLLIN, 0}};
+    for (const PendingConnection& c : pending) waiting.push_back({c.socket, POLLIN, 0});
+    if (::poll(waiting.data(), waiting.size(), 250) < 0) continue;
+    std::vector<PendingConnection> still;
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      if (serve_pending(pending[i], (waiting[i + 1].revents & (POLLIN | POLLHUP | POLLERR)) != 0, viewer))
+        ::close(pending[i].socket);
+      else
+        still.push_back(std::move(pending[i]));
+    }
+    pending = std::move(still);
+    if ((waiting[0].revents & POLLIN) != 0) {
+      const int connection = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+      if (connection >= 0) pending.push_back({connection, {}, std::chrono::steady_clock::now()});
+    }
   }
+  for (const PendingConnection& c : pending) ::close(c.socket);
   ::close(listener);
   std::cout << "confsim view: stopped" << std::endl;
   return kExitOk;

@@ -3,6 +3,7 @@
 //   node tests/browser/viewer_test.mjs CONFSIM PROJECT_DIR WORK_DIR
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 
 let chromium;
@@ -96,6 +97,13 @@ try {
   // Two runs: readouts at ?tick=N, keyboard, slider, difference, events, screenshot.
   const viewer = startViewer([a, b]);
   const url = await viewer.address;
+  // A connection that sends nothing (as a browser's speculative one) must not hold the others up.
+  const idle = net.connect(Number(new URL(url).port), '127.0.0.1');
+  await new Promise((resolve) => idle.on('connect', resolve));
+  const askedAt = Date.now();
+  const answered = await fetch(`${url}api/runs`).then((r) => r.ok);
+  check(answered && Date.now() - askedAt < 2000, `a request is answered while another connection idles (${Date.now() - askedAt} ms)`);
+  idle.destroy();
   await page.goto(`${url}?tick=120`);
   await ready();
   check(await readout('#readout-tick') === '120', '?tick=120 puts the cursor at tick 120');
