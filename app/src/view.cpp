@@ -125,8 +125,10 @@ class Viewer {
     }
   }
 
-  // One line per path that cannot be shown.
+  // One line per path that cannot be shown, found so far; those found later (a sweep's run file
+  // opened from the page) are printed as they are found.
   const std::vector<std::string>& problems() const { return problems_; }
+  void start_serving() { serving_ = true; }
   bool anything_to_show() const {
     for (const Source& s : sources_)
       if (s.error.empty()) return true;
@@ -161,6 +163,7 @@ class Viewer {
   std::optional<std::string> sweep_dir_;
   std::string sweep_error_;
   std::vector<std::string> problems_;
+  bool serving_ = false;
 
   std::size_t add_source(const std::string& path, const std::string& label) {
     for (std::size_t i = 0; i < sources_.size(); ++i)
@@ -171,6 +174,7 @@ class Viewer {
     } catch (const std::exception& e) {
       source.error = e.what();
       problems_.push_back(e.what());
+      if (serving_) std::cerr << "confsim view: " << e.what() << std::endl;
     }
     sources_.push_back(source);
     return sources_.size() - 1;
@@ -543,6 +547,7 @@ int view_command(const ViewRequest& request) {
   Viewer viewer(request.paths);
   for (const std::string& problem : viewer.problems()) std::cerr << "confsim view: " << problem << "\n";
   if (!viewer.anything_to_show()) return kExitInvalidInput;
+  viewer.start_serving();
 
   const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listener < 0) {

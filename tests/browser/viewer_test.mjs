@@ -222,6 +222,10 @@ summaries:
 `);
   const sweepDir = path.join(work, 'sweep');
   confsimRun(['sweep', sweepFile, '-o', sweepDir, '--jobs', '2']);
+  // Run 0's file damaged after the sweep: opening it from the table must say so, in the page and
+  // from the command.
+  const damaged = path.join(sweepDir, 'runs', 'run_000000.h5');
+  fs.writeFileSync(damaged, fs.readFileSync(damaged).subarray(0, 2048));
   const sweepViewer = startViewer([sweepDir]);
   await page.goto(await sweepViewer.address);
   await page.waitForSelector('#sweep-table button[data-row="1"]');
@@ -232,6 +236,9 @@ summaries:
   const shownTick = Number(await readout('#readout-tick'));
   check(await readout('td[data-series="active"]') === String(run1.active[run1.tick.indexOf(shownTick)]),
     'a click on a sweep row opens that run, values as in its file');
+  await page.click('#sweep-table button[data-row="0"][data-as="a"]');
+  await page.waitForFunction(() => [...document.querySelectorAll('#messages .message')].some((m) => /run_000000\.h5/.test(m.textContent)));
+  check(/run_000000\.h5/.test(sweepViewer.output().stderr), 'a damaged run opened from the table: a message in the page and a line from the command');
   await stopViewer(sweepViewer);
 } catch (e) {
   console.log(`FAIL ${e.stack || e}`);
