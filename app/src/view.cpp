@@ -497,13 +497,17 @@ void answer(int socket, const std::string& request, Viewer& viewer) {
   std::string method, raw_target;
   line >> method >> raw_target;
   Response response;
+  const auto started = std::chrono::steady_clock::now();
   if (method != "GET" && method != "HEAD")
     response = {405, "text/plain; charset=utf-8", "only GET"};
   else
     response = viewer.handle(parse_target(raw_target));
+  // How long the files took to read, for the browser's developer tools and the redraw benchmark.
+  const double milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   std::ostringstream head;
   head << "HTTP/1.1 " << response.status << ' ' << reason_phrase(response.status) << "\r\n"
        << "Content-Type: " << response.type << "\r\n"
+       << "Server-Timing: read;dur=" << milliseconds << "\r\n"
        << "Content-Length: " << response.body.size() << "\r\n"
        << "Cache-Control: no-store\r\nConnection: close\r\n\r\n";
   send_all(socket, head.str() + (method == "HEAD" ? std::string() : response.body));

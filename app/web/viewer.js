@@ -18,7 +18,7 @@ const state = {
   latticeVariable: null,
   eventKind: '', eventActor: '', selectedEvent: -1,
   lastRedrawMs: 0,    // the last cursor move's synchronous redraw
-  lastLatticeMs: 0, latticesDrawn: 0,
+  lastLatticeMs: 0, latticesDrawn: 0, lastFetchMs: 0, lastReadMs: 0, lastPaintMs: 0,
 };
 window.confsimViewer = state;  // for tests and for measuring redraws
 
@@ -125,10 +125,10 @@ function redraw() {
   $('cursor-label').textContent = `tick ${tick} of ${run.series.tick[run.series.tick.length - 1]} · ${date}`;
   $('readout-tick').textContent = String(tick);
   $('readout-date').textContent = `(${date})`;
+  drawLattices();  // first: its snapshot's request is under way while the rest is drawn
   drawReadout();
   drawCursorOnCharts();
-  drawLattices();
-  drawTimeline();
+  placeTimelineCursor();
   drawEventTable();
   state.lastRedrawMs = performance.now() - started;
 }
@@ -216,6 +216,7 @@ function colourTable(variable) {
 async function snapshotValues(run, variable, k) {
   const key = `${variable.name}/${k}`;
   if (run.snapshots.has(key)) return run.snapshots.get(key);
+  const asked = performance.now();
   const response = await fetch(`/api/snapshot?run=${run.number}&name=${encodeURIComponent(variable.name)}&index=${k}`);
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
@@ -225,6 +226,9 @@ async function snapshotValues(run, variable, k) {
     uint32: Uint32Array, float32: Float32Array, float64: Float64Array };
   const type = (response.headers.get('Content-Type') || '').replace('application/x-confsim-', '');
   const values = new (arrays[type] || Float64Array)(await response.arrayBuffer());
+  state.lastFetchMs = performance.now() - asked;
+  const timing = /dur=([\d.]+)/.exec(response.headers.get('Server-Timing') || '');
+  state.lastReadMs = timing ? Number(timing[1]) : 0;
   run.snapshots.set(key, values);
   // Keep the last few dozen: a 1000 × 1000 snapshot is 4 MB.
   if (run.snapshots.size > 24) run.snapshots.delete(run.snapshots.keys().next().value);
@@ -288,7 +292,9 @@ async function drawLattices() {
     try {
       const values = await snapshotValues(run, variable, k);
       if (generation !== latticeGeneration) return;  // the cursor moved on meanwhile
+      const painting = performance.now();
       paint(figure.querySelector('canvas'), variable, values);
+      state.lastPaintMs = performance.now() - painting;
       const snapshotTick = snapshotTickOf(run, k);
       caption.textContent = `${runs.length > 1 ? runLabel(run.number) + ': ' : ''}${variable.name}, snapshot at ` +
         `tick ${snapshotTick} (${dateOf(run.meta, run.meta.snapshot_time[k])}), the nearest to the cursor`;
@@ -316,7 +322,7 @@ function drawLegend(variable) {
 }
 
 // ---------------------------------------------------------------- charts
-const charts = [];  // {series, canvas, difference, base, baseDifference}
+const charts = [];  // {series, canvas, difference, cursor}: the lines drawn once, the cursor a positioned line
 
 function buildCharts() {
   const holder = $('charts');
@@ -330,17 +336,23 @@ function buildCharts() {
     title.className = 'title';
     title.innerHTML = `<b>${escapeHtml(s.name)}</b>${s.labels ? ` (sum of ${s.labels.length})` : ''} — ${escapeHtml(s.long_name)}` +
       (b ? ` <span class="key-a">■ ${escapeHtml(runLabel(state.a))}</span> <span class="key-b">■ ${escapeHtml(runLabel(state.b))}</span>` : '');
+    const plot = document.createElement('div');
+    plot.className = 'plot';
     const canvas = document.createElement('canvas');
-    div.append(title, canvas);
+    const cursor = document.createElement('div');
+    cursor.className = 'cursor-line';
+    plot.append(canvas);
     let difference = null;
     if (b) {
       difference = document.createElement('canvas');
       difference.className = 'difference';
       difference.title = 'difference: compared run minus run';
-      div.append(difference);
+      plot.append(difference);
     }
+    plot.append(cursor);
+    div.append(title, plot);
     holder.append(div);
-    const chart = { series: s, canvas, difference, base: null, baseDifference: null };
+    const chart = { series: s, canvas, difference, cursor };
     charts.push(chart);
     for (const c of [canvas, difference].filter((x) => x)) {
       c.addEventListener('mousemove', (e) => hover(chart, c, e));
@@ -396,11 +408,11 @@ function renderChartBases() {
       return out;
     };
     const drawn = lines.map((line) => ({ colour: line.colour, values: valuesOf(line) }));
-    chart.base = plotLines(chart.canvas, drawn);
+    plotLines(chart.canvas, drawn);
     if (chart.difference && drawn.length === 2) {
       const d = new Float64Array(n);
       for (let i = 0; i < n; ++i) d[i] = drawn[1].values[i] - drawn[0].values[i];
-      chart.baseDifference = plotLines(chart.difference, [{ colour: '#555', values: d }], true);
+      plotLines(chart.difference, [{ colour: '#555', values: d }], true);
     }
   }
 }
@@ -410,10 +422,7 @@ function plotLines(canvas, lines, zeroLine = false) {
   const height = Math.max(30, Math.round(canvas.clientHeight * devicePixelRatio) || 110);
   canvas.width = width;
   canvas.height = height;
-  const off = document.createElement('canvas');
-  off.width = width;
-  off.height = height;
-  const g = off.getContext('2d');
+  const g = canvas.getContext('2d');
   let lo = Infinity, hi = -Infinity;
   for (const line of lines) for (const v of line.values) if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
   if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
@@ -443,23 +452,13 @@ function plotLines(canvas, lines, zeroLine = false) {
     }
     g.stroke();
   }
-  return off;
 }
 
+// The charts' lines stay as drawn; the cursor is a line placed over them (no canvas redrawn).
 function drawCursorOnCharts() {
   const n = runA().series.tick.length;
-  for (const chart of charts) {
-    for (const [canvas, base] of [[chart.canvas, chart.base], [chart.difference, chart.baseDifference]]) {
-      if (!canvas || !base) continue;
-      const g = canvas.getContext('2d');
-      g.clearRect(0, 0, canvas.width, canvas.height);
-      g.drawImage(base, 0, 0);
-      const x = n > 1 ? state.cursor / (n - 1) * canvas.width : 0;
-      g.strokeStyle = '#c00';
-      g.lineWidth = devicePixelRatio;
-      g.beginPath(); g.moveTo(x, 0); g.lineTo(x, canvas.height); g.stroke();
-    }
-  }
+  const left = `${n > 1 ? state.cursor / (n - 1) * 100 : 0}%`;
+  for (const chart of charts) chart.cursor.style.left = left;
 }
 
 // ---------------------------------------------------------------- events
@@ -523,10 +522,15 @@ function drawTimeline() {
     const h = Math.max(1, counts[px] / top * (height - 4));
     g.fillRect(px, height - h, 1, h);
   }
-  const x = (cursorTick() - first) / span * (width - 1);
-  g.strokeStyle = '#c00';
-  g.beginPath(); g.moveTo(x, 0); g.lineTo(x, height); g.stroke();
   $('event-count').textContent = `${matching.length} of ${a.events.tick.length} match`;
+  placeTimelineCursor();
+}
+
+function placeTimelineCursor() {
+  const a = runA();
+  if (!a.events) return;
+  const first = a.series.tick[0], last = a.series.tick[a.series.tick.length - 1];
+  $('timeline-cursor').style.left = `${(cursorTick() - first) / Math.max(1, last - first) * 100}%`;
 }
 
 function drawEventTable() {
@@ -627,6 +631,7 @@ async function chooseRuns(a, b) {
   $('event-detail').textContent = '';
   setupEvents();
   buildCharts();
+  drawTimeline();
   $('provenance').textContent = 'reading…';
   fetch(`/api/provenance?run=${a}`).then(async (r) => {
     const text = await r.text();
@@ -648,8 +653,8 @@ function wireControls() {
     chooseRuns(state.a, v === '' ? null : Number(v)).catch((e) => message(e.message));
   });
   $('lattice-variable').addEventListener('change', () => { state.latticeVariable = $('lattice-variable').value; drawLattices(); });
-  $('event-kind').addEventListener('change', () => { state.eventKind = $('event-kind').value; redraw(); });
-  $('event-actor').addEventListener('change', () => { state.eventActor = $('event-actor').value; redraw(); });
+  $('event-kind').addEventListener('change', () => { state.eventKind = $('event-kind').value; drawTimeline(); redraw(); });
+  $('event-actor').addEventListener('change', () => { state.eventActor = $('event-actor').value; drawTimeline(); redraw(); });
   $('events').addEventListener('click', (e) => {
     const row = e.target.closest('tr[data-event]');
     if (row) selectEvent(Number(row.dataset.event));
@@ -672,7 +677,7 @@ function wireControls() {
   let resizeTimer = 0;
   window.addEventListener('resize', () => {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => { if (runA()) { renderChartBases(); redraw(); } }, 150);
+    resizeTimer = setTimeout(() => { if (runA()) { renderChartBases(); drawTimeline(); redraw(); } }, 150);
   });
 }
 

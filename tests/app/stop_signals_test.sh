@@ -27,10 +27,12 @@ start=$(now_ms)
 "$confsim" run "$iraq" -o "$work/one-tick.h5" --threads 1 --ticks 1 -q "${long_tick[@]}" || bad "a run of one tick failed"
 first_tick_ms=$(( $(now_ms) - start ))
 rm -f "$work/one-tick.h5"
-# Waits until the process has run that long and one second more, and is writing under DIR.
+# Waits until the process has run that long and three seconds more, and is writing under DIR. One
+# second more was not enough on a loaded machine: the release build's 2-second tick was then still
+# ending, and a signal meant to land mid-tick landed at its end.
 wait_for_second_tick() {
   local dir="$1" pid="$2" launched="$3"
-  while [ $(( $(now_ms) - launched )) -lt $(( first_tick_ms * 3 / 2 + 1000 )) ]; do
+  while [ $(( $(now_ms) - launched )) -lt $(( first_tick_ms * 3 / 2 + 3000 )) ]; do
     kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.1
   done
