@@ -1,7 +1,9 @@
 // The viewer's redraw when the cursor moves, measured in Debian's Chromium (playwright-core from
 // tests/browser): for a run file, the time from setting the cursor to the lattice snapshot
 // fetched from `confsim view` and painted, charts and event list included, over random moves.
-//   node bench/viewer_bench.mjs CONFSIM RUN.h5 [MOVES]
+// By default the page fetches a snapshot at the resolution it shows it (one cell in two for 1000
+// cells at 480 pixels); `every-cell` ticks the page's box that fetches every cell.
+//   node bench/viewer_bench.mjs CONFSIM RUN.h5 [MOVES] [every-cell]
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -10,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, '..', 'tests', 'browser', 'package.json'));
 const { chromium } = require('playwright-core');
-const [confsim, runFile, movesArg] = process.argv.slice(2);
+const [confsim, runFile, movesArg, mode] = process.argv.slice(2);
 const moves = Number(movesArg || 40);
 
 const server = spawn(confsim, ['view', runFile, '--no-browser', '--port', '0']);
@@ -29,6 +31,7 @@ const loadStart = Date.now();
 await page.goto(url);
 await page.waitForSelector('body[data-ready="true"]', { timeout: 600000 });
 const loadSeconds = (Date.now() - loadStart) / 1000;
+if (mode === 'every-cell') await page.check('#every-cell');
 const result = await page.evaluate(async (n) => {
   const v = window.confsimViewer;
   const ticks = v.loaded.get(v.a).series.tick.length;
@@ -55,6 +58,6 @@ const result = await page.evaluate(async (n) => {
            median_ms: median(times), p90_ms: sorted[Math.floor(0.9 * (sorted.length - 1))], worst_ms: worst(times),
            moves_over_100_ms: times.filter((t) => t > 100).length, slow_moves: slow, sync_median_ms: median(sync), sync_worst_ms: worst(sync) };
 }, moves);
-console.log(JSON.stringify({ run_file: runFile, moves, page_load_seconds: loadSeconds, ...result }));
+console.log(JSON.stringify({ run_file: runFile, moves, every_cell: mode === 'every-cell', page_load_seconds: loadSeconds, ...result }));
 await browser.close();
 server.kill('SIGINT');

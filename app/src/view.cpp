@@ -95,6 +95,35 @@ Target parse_target(const std::string& raw) {
   return target;
 }
 
+// The whole number given as `key` in the query; throws std::out_of_range (a 400) naming it.
+std::size_t query_number(const Target& target, const std::string& key) {
+  const auto found = target.query.find(key);
+  if (found == target.query.end()) throw std::out_of_range("this request needs " + key + "=N");
+  try {
+    std::size_t used = 0;
+    const unsigned long long n = std::stoull(found->second, &used);
+    if (used == found->second.size()) return static_cast<std::size_t>(n);
+  } catch (const std::exception&) {
+  }
+  throw std::out_of_range(key + "=" + found->second + ": expected a whole number");
+}
+
+// Every `every`-th row and column of a two-dimensional slice, from the first: what a lattice of
+// 1000 cells a side shows at 480 pixels anyway, in a quarter of the bytes.
+output::Slice decimated(const output::Slice& slice, std::size_t every) {
+  if (every <= 1 || slice.shape.size() != 2) return slice;
+  const std::size_t height = slice.shape[0], width = slice.shape[1];
+  const std::size_t element = slice.bytes.size() / std::max<std::size_t>(1, height * width);
+  output::Slice out{slice.type, {(height + every - 1) / every, (width + every - 1) / every}, {}};
+  out.bytes.reserve(out.shape[0] * out.shape[1] * element);
+  for (std::size_t y = 0; y < height; y += every)
+    for (std::size_t x = 0; x < width; x += every) {
+      const auto* cell = slice.bytes.data() + (y * width + x) * element;
+      out.bytes.insert(out.bytes.end(), cell, cell + element);
+    }
+  return out;
+}
+
 // A run file the viewer shows, or the reason it cannot.
 struct Source {
   std::string path, label, error;
@@ -187,15 +216,8 @@ class Viewer {
   }
 
   const Source& source_of(const Target& target) const {
-    const auto run = target.query.find("run");
-    if (run == target.query.end()) throw std::out_of_range("which run? (run=N)");
-    std::size_t index = 0;
-    try {
-      index = std::stoul(run->second);
-    } catch (const std::exception&) {
-      throw std::out_of_range("run=" + run->second + ": expected a run's number");
-    }
-    if (index >= sources_.size()) throw std::out_of_range("run=" + run->second + ": no such run");
+    const std::size_t index = query_number(target, "run");
+    if (index >= sources_.size()) throw std::out_of_range("run=" + std::to_string(index) + ": no such run");
     return sources_[index];
   }
 
@@ -350,20 +372,14 @@ class Viewer {
 
   static Response snapshot(const std::string& path, const Target& target) {
     const auto name = target.query.find("name");
-    const auto index = target.query.find("index");
-    if (name == target.query.end() || index == target.query.end())
-      throw std::out_of_range("a snapshot needs name= and index=");
-    unsigned long long k = 0;
-    try {
-      k = std::stoull(index->second);
-    } catch (const std::exception&) {
-      throw std::out_of_range("index=" + index->second + ": expected a whole number");
-    }
-    const output::Slice slice = output::read_slice(path, name->second, k);
+    if (name == target.query.end()) throw std::out_of_range("a snapshot needs name=");
+    const std::size_t every = target.query.count("every") ? std::max<std::size_t>(1, query_number(target, "every")) : 1;
+    const output::Slice slice = decimated(output::read_slice(path, name->second, query_number(target, "index")), every);
     // The values as stored, in this (little-endian) machine's order: the page reads them with the
-    // typed array the Content-Type names.
-    return {200, "application/x-confsim-" + slice.type,
-            std::string(reinterpret_cast<const char*>(slice.bytes.data()), slice.bytes.size())};
+    // typed array the Content-Type names, in rows as long as the Content-Type's width says.
+    std::string type = "application/x-confsim-" + slice.type;
+    if (slice.shape.size() == 2) type += "; height=" + std::to_string(slice.shape[0]) + "; width=" + std::to_string(slice.shape[1]);
+    return {200, type, std::string(reinterpret_cast<const char*>(slice.bytes.data()), slice.bytes.size())};
   }
 
   static Response events(const std::string& path) {
@@ -443,16 +459,10 @@ class Viewer {
   // Adds a sweep's run (by its row in the manifest) to the runs shown; answers its number.
   Response open_sweep_run(const Target& target) {
     if (!sweep_dir_) return error_response(404, "no sweep directory was given");
-    const auto row = target.query.find("row");
-    if (row == target.query.end()) throw std::out_of_range("which row? (row=N)");
+    const std::size_t k = query_number(target, "row");
     const output::ManifestTable table = output::read_manifest_table((fs::path(*sweep_dir_) / "manifest.h5").string());
-    std::size_t k = 0;
-    try {
-      k = std::stoul(row->second);
-    } catch (const std::exception&) {
-      throw std::out_of_range("row=" + row->second + ": expected a whole number");
-    }
-    if (k >= table.runs) throw std::out_of_range("row=" + row->second + ": the sweep has " + std::to_string(table.runs) + " runs");
+    if (k >= table.runs)
+      throw std::out_of_range("row=" + std::to_string(k) + ": the sweep has " + std::to_string(table.runs) + " runs");
     std::string file;
     for (const auto& column : table.columns)
       if (column.name == "file" && k < column.texts.size()) file = column.texts[k];

@@ -213,33 +213,49 @@ function colourTable(variable) {
   return table;
 }
 
-async function snapshotValues(run, variable, k) {
-  const key = `${variable.name}/${k}`;
+// A snapshot at the resolution it is shown at: every `every`-th cell of each row and column (the
+// canvas is 240 or 480 pixels wide, so a 1000-cell side shows one cell in two or four anyway),
+// every cell when asked. Resolves to {values, width, height}.
+async function snapshotValues(run, variable, k, every) {
+  const key = `${variable.name}/${k}/${every}`;
   if (run.snapshots.has(key)) return run.snapshots.get(key);
   const asked = performance.now();
-  const response = await fetch(`/api/snapshot?run=${run.number}&name=${encodeURIComponent(variable.name)}&index=${k}`);
+  const response = await fetch(`/api/snapshot?run=${run.number}&name=${encodeURIComponent(variable.name)}&index=${k}&every=${every}`);
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
     throw new Error(body.error || `snapshot ${key}: HTTP ${response.status}`);
   }
   const arrays = { int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array,
     uint32: Uint32Array, float32: Float32Array, float64: Float64Array };
-  const type = (response.headers.get('Content-Type') || '').replace('application/x-confsim-', '');
-  const values = new (arrays[type] || Float64Array)(await response.arrayBuffer());
+  const contentType = response.headers.get('Content-Type') || '';
+  const type = /x-confsim-(\w+)/.exec(contentType);
+  const dimension = (name, fallback) => { const m = new RegExp(`${name}=(\\d+)`).exec(contentType); return m ? Number(m[1]) : fallback; };
+  const snapshot = {
+    values: new (arrays[type ? type[1] : ''] || Float64Array)(await response.arrayBuffer()),
+    height: dimension('height', variable.height), width: dimension('width', variable.width), every,
+  };
   state.lastFetchMs = performance.now() - asked;
   const timing = /dur=([\d.]+)/.exec(response.headers.get('Server-Timing') || '');
   state.lastReadMs = timing ? Number(timing[1]) : 0;
-  run.snapshots.set(key, values);
-  // Keep the last few dozen: a 1000 × 1000 snapshot is 4 MB.
+  run.snapshots.set(key, snapshot);
+  // Keep the last few dozen: a 1000 × 1000 snapshot is 1 to 8 MB.
   if (run.snapshots.size > 24) run.snapshots.delete(run.snapshots.keys().next().value);
-  return values;
+  return snapshot;
+}
+
+// One cell in `every` along each side, so that the snapshot has at least as many cells as the
+// canvas has pixels.
+function cellsPerPixel(variable, canvas) {
+  if ($('every-cell').checked) return 1;
+  const pixels = Math.max(1, Math.round((canvas.clientWidth || 480) * devicePixelRatio));
+  return Math.max(1, Math.floor(Math.max(variable.width, variable.height) / pixels));
 }
 
 // Images kept per canvas between paints: a 1000 × 1000 lattice is 4 MB of pixels to allocate.
 const images = new WeakMap();
 
-function paint(canvas, variable, values) {
-  const { width, height } = variable;
+function paint(canvas, variable, snapshot) {
+  const { width, height, values } = snapshot;
   if (canvas.width !== width || canvas.height !== height) {
     canvas.width = width;
     canvas.height = height;
@@ -290,14 +306,16 @@ async function drawLattices() {
     const caption = figure.querySelector('figcaption');
     if (k < 0) { caption.textContent = 'no snapshots'; continue; }
     try {
-      const values = await snapshotValues(run, variable, k);
+      const canvas = figure.querySelector('canvas');
+      const snapshot = await snapshotValues(run, variable, k, cellsPerPixel(variable, canvas));
       if (generation !== latticeGeneration) return;  // the cursor moved on meanwhile
       const painting = performance.now();
-      paint(figure.querySelector('canvas'), variable, values);
+      paint(canvas, variable, snapshot);
       state.lastPaintMs = performance.now() - painting;
       const snapshotTick = snapshotTickOf(run, k);
       caption.textContent = `${runs.length > 1 ? runLabel(run.number) + ': ' : ''}${variable.name}, snapshot at ` +
-        `tick ${snapshotTick} (${dateOf(run.meta, run.meta.snapshot_time[k])}), the nearest to the cursor`;
+        `tick ${snapshotTick} (${dateOf(run.meta, run.meta.snapshot_time[k])}), the nearest to the cursor` +
+        (snapshot.every > 1 ? `; one cell in ${snapshot.every} along each side, as many as the picture has pixels` : '');
     } catch (e) {
       caption.textContent = e.message;
     }
@@ -653,6 +671,7 @@ function wireControls() {
     chooseRuns(state.a, v === '' ? null : Number(v)).catch((e) => message(e.message));
   });
   $('lattice-variable').addEventListener('change', () => { state.latticeVariable = $('lattice-variable').value; drawLattices(); });
+  $('every-cell').addEventListener('change', () => drawLattices());
   $('event-kind').addEventListener('change', () => { state.eventKind = $('event-kind').value; drawTimeline(); redraw(); });
   $('event-actor').addEventListener('change', () => { state.eventActor = $('event-actor').value; drawTimeline(); redraw(); });
   $('events').addEventListener('click', (e) => {

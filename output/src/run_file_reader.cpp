@@ -318,6 +318,7 @@ Slice read_slice(const std::string& path, const std::string& name, unsigned long
   } else {
     slice.type = "float64";
   }
+  slice.shape.assign(shape.begin() + 1, shape.end());
   slice.bytes.resize(static_cast<std::size_t>(n) * H5Tget_size(memory_type));
   // Memory shaped as the selection: with a flat one HDF5 maps the chunks element by element (ten
   // times slower for a 1000 × 1000 snapshot).

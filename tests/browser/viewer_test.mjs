@@ -43,6 +43,8 @@ with h5py.File(sys.argv[1], "r") as f:
                       "active": [int(x) for x in f["active"][...]] if "active" in f else [],
                       "jailed": [int(x) for x in f["jailed"][...]] if "jailed" in f else [],
                       "event_kind": decoded("kind"), "event_actor": decoded("actor"),
+                      "snapshot_2": [int(x) for x in f["cell_state"][2].ravel()] if "cell_state" in f and len(f["cell_state"]) > 2 else [],
+                      "snapshot_2_every_3": [int(x) for x in f["cell_state"][2][::3, ::3].ravel()] if "cell_state" in f and len(f["cell_state"]) > 2 else [],
                       "event_tick": [int(x) for x in f["events/tick"][...]]}))`;
   const r = spawnSync('/usr/bin/python3', ['-c', script, file], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`h5py: ${r.stderr}`);
@@ -104,6 +106,17 @@ try {
   const answered = await fetch(`${url}api/runs`).then((r) => r.ok);
   check(answered && Date.now() - askedAt < 2000, `a request is answered while another connection idles (${Date.now() - askedAt} ms)`);
   idle.destroy();
+
+  // A snapshot through the command, whole and one cell in three, against the file.
+  const snapshotOf = async (every) => {
+    const r = await fetch(`${url}api/snapshot?run=0&name=cell_state&index=2&every=${every}`);
+    return { type: r.headers.get('content-type'), values: [...new Int8Array(await r.arrayBuffer())] };
+  };
+  const whole = await snapshotOf(1), third = await snapshotOf(3);
+  check(/int8; height=40; width=40/.test(whole.type) && JSON.stringify(whole.values) === JSON.stringify(fileA.snapshot_2),
+    'a snapshot read through the command equals the file\'s (int8, 40 x 40)');
+  check(/height=14; width=14/.test(third.type) && JSON.stringify(third.values) === JSON.stringify(fileA.snapshot_2_every_3),
+    'one cell in three along each side: 14 x 14, the file\'s [::3, ::3]');
   await page.goto(`${url}?tick=120`);
   await ready();
   check(await readout('#readout-tick') === '120', '?tick=120 puts the cursor at tick 120');

@@ -119,6 +119,7 @@ std::map<long long, std::string> read_flag_meanings(const std::string& path, con
 // `bytes` holds them in this machine's order.
 struct Slice {
   std::string type;
+  std::vector<unsigned long long> shape;  // the variable's dimensions after the first
   std::vector<unsigned char> bytes;
 };
 Slice read_slice(const std::string& path, const std::string& name, unsigned long long index);
